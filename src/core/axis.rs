@@ -1,0 +1,94 @@
+//! The ankle's flexion axis in the sensor frame, found from the motion
+//! itself: the principal direction of the angular velocity while the foot
+//! moves (Seel, Raisch & Schauer 2014), whatever way the strap sits. The
+//! sign is fixed by the rule that the first movement after calibration is
+//! dorsiflexion (toes up).
+
+use nalgebra::{Matrix3, SymmetricEigen, Vector3};
+
+/// Streaming estimator of the flexion axis.
+#[derive(Debug, Clone)]
+pub struct AxisEstimator {
+    scatter: Matrix3<f64>,
+    /// Integrated rotation (rad) of the first movement, as a vector, to fix the sign.
+    first_move: Vector3<f64>,
+    motion_rad: f64,
+    axis: Option<Vector3<f64>>,
+    since_refit: u32,
+}
+
+/// Angular speed (rad/s) counted as deliberate motion.
+const MOTION_RAD_S: f64 = 0.35;
+/// Rotation (rad) of the first movement needed before the axis is trusted.
+const FIRST_MOVE_RAD: f64 = 0.07;
+
+impl Default for AxisEstimator {
+    fn default() -> Self {
+        AxisEstimator {
+            scatter: Matrix3::zeros(),
+            first_move: Vector3::zeros(),
+            motion_rad: 0.0,
+            axis: None,
+            since_refit: 0,
+        }
+    }
+}
+
+impl AxisEstimator {
+    /// Feeds one bias-corrected angular velocity (rad/s) over `dt` seconds.
+    /// Returns true when the axis was found or refined by this sample.
+    pub fn push(&mut self, w: Vector3<f64>, dt: f64) -> bool {
+        let speed = w.norm();
+        if speed < MOTION_RAD_S {
+            return false;
+        }
+        // Weight by rotation travelled so slow and fast moves count by angle.
+        self.scatter += (w * w.transpose()) * (dt / speed);
+        self.motion_rad += speed * dt;
+        if self.axis.is_none() {
+            self.first_move += w * dt;
+            if self.motion_rad >= FIRST_MOVE_RAD {
+                let mut a = self.principal();
+                if a.dot(&self.first_move) < 0.0 {
+                    a = -a;
+                }
+                self.axis = Some(a);
+                return true;
+            }
+            return false;
+        }
+        self.since_refit += 1;
+        if self.since_refit >= 16 {
+            self.since_refit = 0;
+            let prev = self.axis.unwrap_or_else(Vector3::x);
+            let mut a = self.principal();
+            if a.dot(&prev) < 0.0 {
+                a = -a;
+            }
+            self.axis = Some(a);
+            return true;
+        }
+        false
+    }
+
+    fn principal(&self) -> Vector3<f64> {
+        let eig = SymmetricEigen::new(self.scatter);
+        let i = eig.eigenvalues.imax();
+        eig.eigenvectors.column(i).into_owned().normalize()
+    }
+
+    /// The unit axis, positive = dorsiflexion, once known.
+    pub fn axis(&self) -> Option<Vector3<f64>> {
+        self.axis
+    }
+
+    /// How well the motion agrees with one axis: largest eigenvalue over the sum.
+    pub fn planarity(&self) -> f64 {
+        let eig = SymmetricEigen::new(self.scatter);
+        let sum: f64 = eig.eigenvalues.iter().sum();
+        if sum <= 0.0 {
+            return 0.0;
+        }
+        eig.eigenvalues.max() / sum
+    }
+}

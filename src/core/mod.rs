@@ -1,0 +1,11 @@
+//! The pure core: no I/O, no clock, no UI, no BLE, no database. It takes
+//! bytes, samples and timestamps as arguments and returns values.
+
+pub mod analysis;
+pub mod axis;
+pub mod calib;
+pub mod holds;
+pub mod orientation;
+pub mod pipeline;
+pub mod reps;
+pub mod timeline;

@@ -1,0 +1,102 @@
+//! Orientation of the foot relative to the calibration pose, from
+//! accelerometer + gyroscope, with the `ahrs` crate's Mahony filter. The
+//! gyroscope carries the motion; gravity corrects tilt drift, with a gain
+//! that falls while the foot moves (the sensor sits ~10 cm from the ankle, so
+//! during pumps the accelerometer also feels r·ω² and r·α). The filter's
+//! integral term tracks the residual gyro bias left after calibration.
+
+use ahrs::{Ahrs, Mahony};
+use nalgebra::{UnitQuaternion, Vector3};
+
+/// Tuning of the fusion, in one place.
+#[derive(Debug, Clone, Copy)]
+pub struct FusionTuning {
+    /// Proportional gain while the foot is still (1/s).
+    pub kp_still: f64,
+    /// Integral gain (bias tracking) while still.
+    pub ki_still: f64,
+    /// Angular speed (rad/s) above which gravity is not trusted at all.
+    pub moving_rad_s: f64,
+    /// |‖a‖ − 1 g| above which gravity is not trusted.
+    pub accel_tol_g: f64,
+}
+
+impl Default for FusionTuning {
+    fn default() -> Self {
+        FusionTuning { kp_still: 0.5, ki_still: 0.02, moving_rad_s: 0.35, accel_tol_g: 0.06 }
+    }
+}
+
+/// Streaming fusion state.
+#[derive(Debug, Clone)]
+pub struct Fusion {
+    filter: Mahony<f64>,
+    q_cal: UnitQuaternion<f64>,
+    bias: Vector3<f64>,
+    tuning: FusionTuning,
+    dt: f64,
+}
+
+impl Fusion {
+    /// Starts at the calibration pose: `gravity` is the mean accelerometer
+    /// reading (g) and `gyro_bias` the mean gyro reading (rad/s) while still.
+    pub fn new(dt: f64, gravity: Vector3<f64>, gyro_bias: Vector3<f64>, tuning: FusionTuning) -> Self {
+        let z = Vector3::z();
+        let q_cal = UnitQuaternion::rotation_between(&gravity, &z)
+            .unwrap_or_else(|| UnitQuaternion::from_axis_angle(&Vector3::x_axis(), std::f64::consts::PI));
+        let filter = Mahony::new_with_quat(dt, tuning.kp_still, tuning.ki_still, q_cal);
+        Fusion { filter, q_cal, bias: gyro_bias, tuning, dt }
+    }
+
+    /// Advances by one sample (`dt` may be larger after lost samples).
+    /// `gyro` in rad/s, `accel` in g, both in the sensor frame.
+    pub fn update(&mut self, gyro: Vector3<f64>, accel: Vector3<f64>, dt: f64) {
+        if (dt - self.dt).abs() > 1e-12 {
+            *self.filter.sample_period_mut() = dt;
+            self.dt = dt;
+        }
+        let w = gyro - self.bias;
+        let t = &self.tuning;
+        let still = w.norm() < t.moving_rad_s && (accel.norm() - 1.0).abs() < t.accel_tol_g;
+        if still && self.filter.update_imu(&w, &accel).is_ok() {
+            return;
+        }
+        // Keep the bias the filter has learnt while integrating the gyro alone.
+        let corr = self.filter.e_int() * t.ki_still;
+        self.filter.update_gyro(&(w + corr));
+    }
+
+    /// Rotation from the calibration pose to now, in the sensor frame.
+    pub fn relative(&self) -> UnitQuaternion<f64> {
+        self.q_cal.inverse() * self.filter.quat
+    }
+
+    /// Bias-corrected angular velocity for a raw gyro reading (rad/s).
+    pub fn corrected(&self, gyro: Vector3<f64>) -> Vector3<f64> {
+        gyro - self.bias
+    }
+}
+
+/// Rotation angle of `q` about the unit `axis` (swing–twist), radians in (−π, π].
+pub fn twist_angle(q: &UnitQuaternion<f64>, axis: &Vector3<f64>) -> f64 {
+    let q = q.quaternion();
+    let p = q.imag().dot(axis);
+    let mut a = 2.0 * p.atan2(q.w);
+    if a > std::f64::consts::PI {
+        a -= 2.0 * std::f64::consts::PI;
+    } else if a <= -std::f64::consts::PI {
+        a += 2.0 * std::f64::consts::PI;
+    }
+    a
+}
+
+impl Fusion {
+    /// After a long gap in the data: take the tilt from gravity now, keeping heading.
+    pub fn reanchor(&mut self, accel: Vector3<f64>) {
+        let q = self.filter.quat;
+        let v = q.inverse() * Vector3::z();
+        if let Some(r) = UnitQuaternion::rotation_between(&accel, &v) {
+            self.filter.quat = q * r;
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! The one streaming motion pipeline: notification bytes → timeline →
+//! calibration → orientation → flexion axis → ankle angle → reps. The live
+//! session screen and `anklepump analyze` both drive this same type; it is
+//! handed bytes and receive times and returns events as values.
+
+use nalgebra::{UnitQuaternion, Vector3};
+
+use super::axis::AxisEstimator;
+use super::calib::{CalibStep, Calibrator, ImuSample};
+use super::orientation::{twist_angle, Fusion, FusionTuning};
+use super::reps::{LiveState, Rep, RepDetector};
+use super::timeline::{Timeline, Verdict};
+use crate::sensor::protocol::{ImuPacket, SensorConfig};
+
+/// What the pipeline tells its driver.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The calibration pose has lasted long enough: cue the first movement.
+    CalibrationReady { t_s: f64 },
+    /// The foot moved before the pose was long enough: ask to hold still again.
+    CalibrationRestarted { t_s: f64 },
+    /// Calibration finished (the first movement began).
+    Calibrated { t_s: f64 },
+    /// A completed repetition.
+    Rep(Rep),
+    /// Samples the clock shows were sent but never arrived.
+    SamplesLost { t_s: f64, count: u64 },
+    /// The sensor's clock restarted; the timeline was bridged.
+    SensorRebooted { t_s: f64 },
+}
+
+/// Counters of the contract (`samples`, `lost_samples`, `malformed_packets`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub samples: u64,
+    pub lost_samples: u64,
+    pub malformed_packets: u64,
+    pub stale_packets: u64,
+    pub reboots: u32,
+}
+
+enum Stage {
+    Calibrating(Calibrator),
+    Tracking(Box<Tracker>),
+}
+
+struct Tracker {
+    fusion: Fusion,
+    axis: AxisEstimator,
+    /// Orientations waiting for the axis (the first movement is still short).
+    pending: Vec<(f64, UnitQuaternion<f64>)>,
+}
+
+/// Gaps longer than this re-anchor the orientation on gravity.
+const LONG_GAP_S: f64 = 0.3;
+
+/// The streaming pipeline.
+pub struct Pipeline {
+    cfg: SensorConfig,
+    timeline: Timeline,
+    malformed: u64,
+    stage: Stage,
+    reps: RepDetector,
+    last_t: Option<f64>,
+    /// Optional per-sample angle trace (t, degrees), for diagnostics.
+    trace: Option<Vec<(f64, f64)>>,
+}
+
+impl Pipeline {
+    pub fn new(cfg: SensorConfig) -> Self {
+        Pipeline {
+            cfg,
+            timeline: Timeline::new(cfg.rate_hz),
+            malformed: 0,
+            stage: Stage::Calibrating(Calibrator::default()),
+            reps: RepDetector::default(),
+            last_t: None,
+            trace: None,
+        }
+    }
+
+    /// Keeps every (t, angle) for diagnostics.
+    pub fn with_trace(mut self) -> Self {
+        self.trace = Some(Vec::new());
+        self
+    }
+
+    pub fn take_trace(&mut self) -> Vec<(f64, f64)> {
+        self.trace.take().unwrap_or_default()
+    }
+
+    pub fn config(&self) -> SensorConfig {
+        self.cfg
+    }
+
+    pub fn counters(&self) -> Counters {
+        Counters {
+            samples: self.timeline.samples,
+            lost_samples: self.timeline.lost_samples,
+            malformed_packets: self.malformed,
+            stale_packets: self.timeline.stale_packets,
+            reboots: self.timeline.reboots,
+        }
+    }
+
+    /// Timeline seconds of the last sample.
+    pub fn duration_s(&self) -> f64 {
+        self.timeline.last_sample_s().unwrap_or(0.0)
+    }
+
+    /// What the cue screen shows now.
+    pub fn live(&self) -> LiveState {
+        let mut s = self.reps.live();
+        if let Stage::Calibrating(c) = &self.stage {
+            s.calibrating = true;
+            s.calibration_still_s = c.still_s();
+        }
+        s
+    }
+
+    /// A line or payload that could not be read: counted, nothing else.
+    pub fn push_malformed(&mut self) {
+        self.malformed += 1;
+    }
+
+    /// Feeds one IMU Data notification received at `rx_ms`.
+    pub fn push_notification(&mut self, rx_ms: u64, payload: &[u8]) -> Vec<Event> {
+        let Ok(pkt) = ImuPacket::decode(payload) else {
+            self.malformed += 1;
+            return Vec::new();
+        };
+        let place = match self.timeline.place(rx_ms, &pkt) {
+            Verdict::Place(p) => p,
+            Verdict::Stale => return Vec::new(),
+        };
+        let mut events = Vec::new();
+        if place.after_reboot {
+            events.push(Event::SensorRebooted { t_s: place.t0_s });
+        } else if place.lost_before > 0 {
+            events.push(Event::SamplesLost { t_s: place.t0_s, count: place.lost_before });
+        }
+        let (ga, gg) = (self.cfg.accel_scale_g(), self.cfg.gyro_scale_dps().to_radians());
+        let n = pkt.samples.len();
+        let packet_end = place.t0_s + (n.saturating_sub(1)) as f64 * place.dt_s;
+        for (i, raw) in pkt.samples.iter().enumerate() {
+            let v = raw.0.map(f64::from);
+            let t = place.t0_s + i as f64 * place.dt_s;
+            let dt = self.last_t.map_or(place.dt_s, |lt| (t - lt).max(1e-6));
+            self.last_t = Some(t);
+            let s = ImuSample {
+                t,
+                dt,
+                accel: Vector3::new(v[0], v[1], v[2]) * ga,
+                gyro: Vector3::new(v[3], v[4], v[5]) * gg,
+            };
+            self.push_sample(s, packet_end, &mut events);
+        }
+        events
+    }
+
+    /// Ends the stream: a rep still open is closed if it is complete.
+    pub fn finish(&mut self) -> Vec<Event> {
+        let t = self.duration_s();
+        self.reps.finish(t).into_iter().map(Event::Rep).collect()
+    }
+
+    fn push_sample(&mut self, s: ImuSample, detected_t: f64, events: &mut Vec<Event>) {
+        match &mut self.stage {
+            Stage::Calibrating(cal) => match cal.push(s) {
+                CalibStep::Collecting { just_ready, .. } => {
+                    if just_ready {
+                        events.push(Event::CalibrationReady { t_s: s.t });
+                    }
+                    self.reps.idle(s.t);
+                }
+                CalibStep::Restarted => events.push(Event::CalibrationRestarted { t_s: s.t }),
+                CalibStep::Done(c, replay) => {
+                    events.push(Event::Calibrated { t_s: c.end_t });
+                    let dt = self.timeline.dt_s();
+                    let fusion = Fusion::new(dt, c.gravity, c.gyro_bias, FusionTuning::default());
+                    self.reps.start(c.end_t);
+                    self.stage = Stage::Tracking(Box::new(Tracker {
+                        fusion,
+                        axis: AxisEstimator::default(),
+                        pending: Vec::new(),
+                    }));
+                    for r in replay {
+                        self.push_sample(r, detected_t, events);
+                    }
+                }
+            },
+            Stage::Tracking(tr) => {
+                if s.dt > LONG_GAP_S {
+                    tr.fusion.reanchor(s.accel);
+                    self.reps.gap(s.t - s.dt, s.t);
+                }
+                tr.fusion.update(s.gyro, s.accel, s.dt.min(LONG_GAP_S));
+                let w = tr.fusion.corrected(s.gyro);
+                tr.axis.push(w, s.dt.min(LONG_GAP_S));
+                let q = tr.fusion.relative();
+                let Some(axis) = tr.axis.axis() else {
+                    tr.pending.push((s.t, q));
+                    return;
+                };
+                for (t, q) in std::mem::take(&mut tr.pending) {
+                    let a = twist_angle(&q, &axis).to_degrees();
+                    if let Some(tr) = self.trace.as_mut() {
+                        tr.push((t, a));
+                    }
+                    if let Some(rep) = self.reps.push(t, a, detected_t) {
+                        events.push(Event::Rep(rep));
+                    }
+                }
+                let a = twist_angle(&q, &axis).to_degrees();
+                if let Some(tr) = self.trace.as_mut() {
+                    tr.push((s.t, a));
+                }
+                if let Some(rep) = self.reps.push(s.t, a, detected_t) {
+                    events.push(Event::Rep(rep));
+                }
+            }
+        }
+    }
+}

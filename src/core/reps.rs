@@ -1,0 +1,285 @@
+//! Streaming rep detection on the ankle angle. A rep is one dorsiflexion
+//! and one plantarflexion excursion (either order), from leaving neutral to
+//! returning — or, when pumping continuously, to rising through neutral
+//! again. Zone thresholds adapt to the person's own range so fidgets stay
+//! below them for a full range and post-operative ranges stay above them;
+//! a one-sided excursion (the foot relaxing into plantarflexion during a
+//! rest) never pairs with the next set's first move. Each rep is emitted
+//! as soon as it ends, with its peaks and holds.
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use super::holds::{hold_around, History};
+
+/// One repetition, as in the analysis contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rep {
+    pub start_s: f64,
+    pub end_s: f64,
+    pub peak_dorsi_deg: f64,
+    pub peak_plantar_deg: f64,
+    pub rom_deg: f64,
+    pub hold_dorsi_s: f64,
+    pub hold_plantar_s: f64,
+    pub detected_s: f64,
+}
+
+/// Where the foot is in a pump, for the cue screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Phase {
+    #[default]
+    Neutral,
+    MovingUp,
+    HoldingUp,
+    MovingDown,
+    HoldingDown,
+}
+
+/// Live values for the cue screen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LiveState {
+    pub calibrating: bool,
+    pub calibration_still_s: f64,
+    pub angle_deg: f64,
+    pub phase: Phase,
+    /// Seconds in the current hold (0 when not holding).
+    pub hold_s: f64,
+    pub reps: u32,
+}
+
+/// Smallest zone threshold (fidgets are a few degrees).
+const ENTER_MIN_DEG: f64 = 3.0;
+/// Largest zone threshold.
+const ENTER_MAX_DEG: f64 = 6.0;
+/// Zone threshold as a share of the person's smaller recent peak.
+const ENTER_SHARE: f64 = 0.3;
+/// Net movement (deg) within `SETTLE_S` below which the foot is settled.
+const SETTLE_DEG: f64 = 1.0;
+const SETTLE_S: f64 = 0.25;
+/// A one-sided excursion back at neutral for this long is dropped.
+const ONE_SIDED_S: f64 = 0.6;
+/// Speed (deg/s) below which the foot counts as holding.
+const HOLD_SPEED: f64 = 6.0;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Excursion {
+    side: f64,
+    /// Time the foot left neutral for it.
+    depart_t: f64,
+    peak_t: f64,
+    peak: f64,
+}
+
+impl Excursion {
+    fn new(side: f64, depart_t: f64, t: f64, a: f64) -> Self {
+        Excursion { side, depart_t, peak_t: t, peak: a }
+    }
+    fn update(&mut self, t: f64, a: f64) {
+        if (a - self.peak) * self.side > 0.0 {
+            self.peak = a;
+            self.peak_t = t;
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    /// At or near neutral.
+    Idle,
+    /// In (or back from) the first excursion; `back_t` is when it came back inside the band.
+    First { ex: Excursion, back_t: Option<f64> },
+    /// In the second excursion.
+    Second { first: Excursion, ex: Excursion },
+    /// Coming back from the second excursion.
+    Returning { first: Excursion, second: Excursion, since: f64 },
+}
+
+/// The streaming detector.
+#[derive(Debug, Clone)]
+pub struct RepDetector {
+    state: State,
+    neutral: f64,
+    hist: History,
+    /// Smaller peak (deg from neutral) of recent reps, for the adaptive threshold.
+    recent: VecDeque<f64>,
+    /// Last time the foot was at rest near neutral or crossed it.
+    depart_t: f64,
+    live: LiveState,
+    hold_start: Option<f64>,
+}
+
+impl Default for RepDetector {
+    fn default() -> Self {
+        RepDetector {
+            state: State::Idle,
+            neutral: 0.0,
+            hist: History::new(40.0),
+            recent: VecDeque::new(),
+            depart_t: 0.0,
+            live: LiveState::default(),
+            hold_start: None,
+        }
+    }
+}
+
+impl RepDetector {
+    pub fn live(&self) -> LiveState {
+        self.live.clone()
+    }
+
+    /// Before tracking starts (calibration): nothing to do but keep time.
+    pub fn idle(&mut self, t: f64) {
+        self.depart_t = t;
+    }
+
+    /// Tracking starts at the end of the calibration pose.
+    pub fn start(&mut self, t: f64) {
+        self.depart_t = t;
+    }
+
+    /// A gap in the data from `t0` to `t1` (lost notifications).
+    pub fn gap(&mut self, _t0: f64, _t1: f64) {}
+
+    fn enter_deg(&self) -> f64 {
+        if self.recent.is_empty() {
+            return ENTER_MIN_DEG;
+        }
+        let mut v: Vec<f64> = self.recent.iter().copied().collect();
+        v.sort_by(f64::total_cmp);
+        (v[v.len() / 2] * ENTER_SHARE).clamp(ENTER_MIN_DEG, ENTER_MAX_DEG)
+    }
+
+    /// Feeds one angle sample (deg); `now` is when the driver sees it.
+    pub fn push(&mut self, t: f64, a: f64, now: f64) -> Option<Rep> {
+        self.hist.push(t, a);
+        let rel = a - self.neutral;
+        let enter = self.enter_deg();
+        let exit = enter * 0.5;
+        let zone = if rel > enter {
+            1.0
+        } else if rel < -enter {
+            -1.0
+        } else {
+            0.0
+        };
+        let settled = self.hist.net_move(SETTLE_S) < SETTLE_DEG;
+        self.update_live(t, a, zone);
+        let mut out = None;
+        self.state = match std::mem::replace(&mut self.state, State::Idle) {
+            State::Idle => {
+                if zone != 0.0 {
+                    State::First { ex: Excursion::new(zone, self.depart_t, t, a), back_t: None }
+                } else {
+                    if settled || rel.abs() < exit * 0.5 {
+                        self.depart_t = t;
+                    }
+                    State::Idle
+                }
+            }
+            State::First { mut ex, back_t } => {
+                if zone == ex.side {
+                    ex.update(t, a);
+                    State::First { ex, back_t: None }
+                } else if zone == -ex.side {
+                    State::Second { first: ex, ex: Excursion::new(zone, t, t, a) }
+                } else if rel.abs() < exit {
+                    let since = back_t.unwrap_or(t);
+                    if settled && t - since >= ONE_SIDED_S {
+                        self.depart_t = t;
+                        State::Idle
+                    } else {
+                        State::First { ex, back_t: Some(since) }
+                    }
+                } else {
+                    State::First { ex, back_t }
+                }
+            }
+            State::Second { first, mut ex } => {
+                if zone == ex.side || rel * ex.side > exit {
+                    ex.update(t, a);
+                    State::Second { first, ex }
+                } else {
+                    State::Returning { first, second: ex, since: t }
+                }
+            }
+            State::Returning { first, second, since } => {
+                let crossed = rel * second.side < 0.0;
+                if zone == second.side {
+                    // Back out again: still the same excursion.
+                    let mut ex = second;
+                    ex.update(t, a);
+                    State::Second { first, ex }
+                } else if first.side > 0.0 && crossed {
+                    // Rising through neutral: the rep ends here; a new one may begin.
+                    out = Some(self.finish_rep(first, second, t, now));
+                    self.depart_t = t;
+                    State::Idle
+                } else if first.side < 0.0 && zone == first.side {
+                    // Down again after the up: the first (plantar) excursion was one-sided;
+                    // this is a dorsi-first rep in progress.
+                    let d = Excursion { depart_t: second.depart_t.min(since), ..second };
+                    State::Second { first: d, ex: Excursion::new(zone, t, t, a) }
+                } else if settled && rel.abs() < exit {
+                    let end = (t - SETTLE_S).max(since);
+                    out = Some(self.finish_rep(first, second, end, now));
+                    self.depart_t = t;
+                    State::Idle
+                } else {
+                    State::Returning { first, second, since }
+                }
+            }
+        };
+        out
+    }
+
+    /// End of the stream: a rep that has both excursions and is on its way back counts.
+    pub fn finish(&mut self, t: f64) -> Option<Rep> {
+        match std::mem::replace(&mut self.state, State::Idle) {
+            State::Returning { first, second, .. } => Some(self.finish_rep(first, second, t, t)),
+            _ => None,
+        }
+    }
+
+    fn finish_rep(&mut self, first: Excursion, second: Excursion, end: f64, now: f64) -> Rep {
+        let (d, p) = if first.side > 0.0 { (first, second) } else { (second, first) };
+        let peak_dorsi = d.peak;
+        let peak_plantar = -p.peak;
+        self.recent.push_back((d.peak - self.neutral).min(self.neutral - p.peak));
+        if self.recent.len() > 5 {
+            self.recent.pop_front();
+        }
+        self.live.reps += 1;
+        Rep {
+            start_s: first.depart_t,
+            end_s: end.max(second.peak_t),
+            peak_dorsi_deg: peak_dorsi,
+            peak_plantar_deg: peak_plantar,
+            rom_deg: peak_dorsi + peak_plantar,
+            hold_dorsi_s: hold_around(&self.hist, d.peak_t, d.peak),
+            hold_plantar_s: hold_around(&self.hist, p.peak_t, p.peak),
+            detected_s: now,
+        }
+    }
+
+    fn update_live(&mut self, t: f64, a: f64, zone: f64) {
+        let speed = self.hist.speed(0.2);
+        self.live.angle_deg = a;
+        let holding = speed.abs() < HOLD_SPEED && zone != 0.0;
+        if holding {
+            let start = *self.hold_start.get_or_insert(t);
+            self.live.hold_s = t - start;
+        } else {
+            self.hold_start = None;
+            self.live.hold_s = 0.0;
+        }
+        self.live.phase = match (holding, zone) {
+            (true, z) if z > 0.0 => Phase::HoldingUp,
+            (true, _) => Phase::HoldingDown,
+            (false, _) if speed > HOLD_SPEED => Phase::MovingUp,
+            (false, _) if speed < -HOLD_SPEED => Phase::MovingDown,
+            _ => Phase::Neutral,
+        };
+    }
+}

@@ -1,0 +1,224 @@
+//! `.apcap` capture files (`shared/sensor-protocol.md`, "Capture files"):
+//! a streaming line reader over any `BufRead` and pure formatting helpers
+//! for writing. Lines that do not parse are reported, never fatal; only a
+//! file that is not a capture at all is an error.
+
+use std::io::BufRead;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::protocol::{from_hex, to_hex, SensorConfig};
+
+/// Which foot wears the sensor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Left,
+    Right,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Left => "left",
+            Side::Right => "right",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "left" | "l" => Some(Side::Left),
+            "right" | "r" => Some(Side::Right),
+            _ => None,
+        }
+    }
+}
+
+/// A file that cannot be read as a capture at all.
+#[derive(Debug, Error)]
+pub enum CaptureError {
+    #[error("not an apcap capture: the first line is not `# apcap 1`")]
+    NotACapture,
+    #[error("capture has no `# config` header")]
+    MissingConfig,
+    #[error("capture header `config` is invalid: {0}")]
+    BadConfig(String),
+    #[error("cannot read capture: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The `#` headers of a capture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaptureHeader {
+    pub config: SensorConfig,
+    pub device: Option<String>,
+    pub side: Option<Side>,
+    /// Every other `key value` header, in order (unknown keys are kept, not used).
+    pub extra: Vec<(String, String)>,
+}
+
+/// One data line of a capture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    /// `<rx_ms> <payload>`; the payload is not yet decoded.
+    Notification { rx_ms: u64, payload: Vec<u8> },
+    /// A line that does not parse (counted as a malformed notification).
+    BadLine { line_no: usize },
+}
+
+/// Parses `rate_hz=50 accel_range_g=8 gyro_range_dps=500`.
+pub fn parse_config(value: &str) -> Result<SensorConfig, CaptureError> {
+    let (mut rate, mut acc, mut gyr) = (None, None, None);
+    for kv in value.split_whitespace() {
+        let (k, v) = kv.split_once('=').ok_or_else(|| CaptureError::BadConfig(kv.to_string()))?;
+        let bad = || CaptureError::BadConfig(kv.to_string());
+        match k {
+            "rate_hz" => rate = Some(v.parse::<u16>().map_err(|_| bad())?),
+            "accel_range_g" => acc = Some(v.parse::<u8>().map_err(|_| bad())?),
+            "gyro_range_dps" => gyr = Some(v.parse::<u16>().map_err(|_| bad())?),
+            _ => {}
+        }
+    }
+    let missing = |name: &str| CaptureError::BadConfig(format!("missing {name}"));
+    SensorConfig {
+        rate_hz: rate.ok_or_else(|| missing("rate_hz"))?,
+        accel_range_g: acc.ok_or_else(|| missing("accel_range_g"))?,
+        gyro_range_dps: gyr.ok_or_else(|| missing("gyro_range_dps"))?,
+    }
+    .validate()
+    .map_err(|e| CaptureError::BadConfig(e.to_string()))
+}
+
+/// Parses one data line; `None` when it is not `<rx_ms> <hex>`.
+pub fn parse_data_line(line: &str) -> Option<(u64, Vec<u8>)> {
+    let mut it = line.split_whitespace();
+    let rx = it.next()?.parse::<u64>().ok()?;
+    let hex = it.next()?;
+    if it.next().is_some() {
+        return None;
+    }
+    Some((rx, from_hex(hex)?))
+}
+
+/// Streams the records of a capture after reading its headers.
+pub struct CaptureReader<R: BufRead> {
+    input: R,
+    header: CaptureHeader,
+    pending: Option<String>,
+    line_no: usize,
+    buf: String,
+}
+
+impl<R: BufRead> CaptureReader<R> {
+    /// Reads the header block; fails only when this is not a capture.
+    pub fn new(mut input: R) -> Result<Self, CaptureError> {
+        let mut buf = String::new();
+        let mut line_no = 0usize;
+        let read = |input: &mut R, buf: &mut String| -> Result<bool, CaptureError> {
+            buf.clear();
+            match input.read_line(buf) {
+                Ok(0) => Ok(false),
+                Ok(_) => Ok(true),
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(CaptureError::NotACapture),
+                Err(e) => Err(e.into()),
+            }
+        };
+        if !read(&mut input, &mut buf)? || buf.trim_start_matches('\u{feff}').trim() != "# apcap 1" {
+            return Err(CaptureError::NotACapture);
+        }
+        line_no += 1;
+        let (mut config, mut device, mut side, mut extra) = (None, None, None, Vec::new());
+        let mut pending = None;
+        while read(&mut input, &mut buf)? {
+            line_no += 1;
+            let line = buf.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let Some(rest) = line.strip_prefix('#') else {
+                pending = Some(line.to_string());
+                break;
+            };
+            let rest = rest.trim();
+            let (key, value) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            let value = value.trim();
+            match key {
+                "config" => config = Some(parse_config(value)?),
+                "device" => device = Some(value.to_string()),
+                "side" => side = Side::parse(value),
+                _ => extra.push((key.to_string(), value.to_string())),
+            }
+        }
+        let config = config.ok_or(CaptureError::MissingConfig)?;
+        Ok(CaptureReader { input, header: CaptureHeader { config, device, side, extra }, pending, line_no, buf })
+    }
+
+    pub fn header(&self) -> &CaptureHeader {
+        &self.header
+    }
+
+    fn classify(line: &str, line_no: usize) -> Option<Record> {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return None;
+        }
+        Some(match parse_data_line(line) {
+            Some((rx_ms, payload)) => Record::Notification { rx_ms, payload },
+            None => Record::BadLine { line_no },
+        })
+    }
+}
+
+impl<R: BufRead> Iterator for CaptureReader<R> {
+    type Item = Result<Record, CaptureError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(line) = self.pending.take() {
+            if let Some(r) = Self::classify(&line, self.line_no) {
+                return Some(Ok(r));
+            }
+        }
+        loop {
+            self.buf.clear();
+            match self.input.read_line(&mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {
+                    self.line_no += 1;
+                    if let Some(r) = Self::classify(&self.buf, self.line_no) {
+                        return Some(Ok(r));
+                    }
+                }
+                // A line that is not UTF-8 is a bad line, not the end of the capture.
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    self.line_no += 1;
+                    // read_line consumed the bytes up to the newline already
+                    return Some(Ok(Record::BadLine { line_no: self.line_no }));
+                }
+                Err(e) => return Some(Err(e.into())),
+            }
+        }
+    }
+}
+
+/// The header block of a new capture, ending in a newline.
+pub fn format_header(config: SensorConfig, device: Option<&str>, side: Option<Side>, extra: &[(&str, &str)]) -> String {
+    let mut s = String::from("# apcap 1\n");
+    if let Some(d) = device {
+        s.push_str(&format!("# device {d}\n"));
+    }
+    if let Some(side) = side {
+        s.push_str(&format!("# side {}\n", side.as_str()));
+    }
+    s.push_str(&format!(
+        "# config rate_hz={} accel_range_g={} gyro_range_dps={}\n",
+        config.rate_hz, config.accel_range_g, config.gyro_range_dps
+    ));
+    for (k, v) in extra {
+        s.push_str(&format!("# {k} {v}\n"));
+    }
+    s
+}
+
+/// One data line, ending in a newline.
+pub fn format_record(rx_ms: u64, payload: &[u8]) -> String {
+    format!("{rx_ms} {}\n", to_hex(payload))
+}
