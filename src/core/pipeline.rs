@@ -190,13 +190,20 @@ impl Pipeline {
                 }
             },
             Stage::Tracking(tr) => {
+                // Across a short gap the rate is assumed steady; after a long one the
+                // angle is taken from gravity and only this sample's own period is integrated.
+                let mut dt = s.dt;
                 if s.dt > LONG_GAP_S {
-                    tr.fusion.reanchor(s.accel);
+                    tr.fusion.reanchor(s.accel, tr.axis.axis().as_ref());
                     self.reps.gap(s.t - s.dt, s.t);
+                    dt = self.timeline.dt_s();
                 }
-                tr.fusion.update(s.gyro, s.accel, s.dt.min(LONG_GAP_S));
+                tr.fusion.update(s.gyro, s.accel, dt);
+                if let Some(axis) = tr.axis.axis() {
+                    tr.fusion.constrain(&axis);
+                }
                 let w = tr.fusion.corrected(s.gyro);
-                tr.axis.push(w, s.dt.min(LONG_GAP_S));
+                tr.axis.push(w, dt);
                 let q = tr.fusion.relative();
                 let Some(axis) = tr.axis.axis() else {
                     tr.pending.push((s.t, q));
