@@ -77,7 +77,7 @@ impl Calibrator {
             self.reset();
         }
         if !self.buf.is_empty() && (s.gyro - self.gyro_sum / self.buf.len() as f64).norm() > JOLT_RAD_S {
-            return self.onset(s);
+            return self.onset_at(s);
         }
         self.gyro_sum += s.gyro;
         self.buf.push(s);
@@ -150,11 +150,6 @@ impl Calibrator {
 
     fn onset_at(&mut self, s: ImuSample) -> CalibStep {
         let end_t = self.buf[self.pose_end(s.t)].t;
-        self.finish(end_t, s)
-    }
-
-    fn onset(&mut self, s: ImuSample) -> CalibStep {
-        let end_t = self.buf.last().map_or(s.t, |x| x.t);
         self.finish(end_t, s)
     }
 

@@ -9,3 +9,6 @@ pub mod orientation;
 pub mod pipeline;
 pub mod reps;
 pub mod timeline;
+
+#[cfg(test)]
+mod timeline_tests;

@@ -8,6 +8,9 @@
 use ahrs::{Ahrs, Mahony};
 use nalgebra::{UnitQuaternion, Vector3};
 
+/// Stillness (s) after a gap after which the angle counts as re-acquired.
+const REACQUIRED_S: f64 = 0.3;
+
 /// Tuning of the fusion, in one place.
 #[derive(Debug, Clone, Copy)]
 pub struct FusionTuning {
@@ -48,6 +51,8 @@ pub struct Fusion {
     dt: f64,
     /// Samples left in which gravity is trusted with a high gain (after a gap).
     reacquire: u32,
+    /// Consecutive still samples while re-acquiring.
+    still_run: u32,
 }
 
 impl Fusion {
@@ -58,7 +63,7 @@ impl Fusion {
         let q_cal = UnitQuaternion::rotation_between(&gravity, &z)
             .unwrap_or_else(|| UnitQuaternion::from_axis_angle(&Vector3::x_axis(), std::f64::consts::PI));
         let filter = Mahony::new_with_quat(dt, tuning.kp_still, tuning.ki_still, q_cal);
-        Fusion { filter, q_cal, bias: gyro_bias, tuning, dt, reacquire: 0 }
+        Fusion { filter, q_cal, bias: gyro_bias, tuning, dt, reacquire: 0, still_run: 0 }
     }
 
     /// Advances by one sample (`dt` may be larger after lost samples).
@@ -78,12 +83,35 @@ impl Fusion {
         if (self.filter.kp() - kp).abs() > 1e-12 {
             *self.filter.kp_mut() = kp;
         }
+        self.still_run = if still { self.still_run.saturating_add(1) } else { 0 };
+        if self.reacquire > 0 && f64::from(self.still_run) * self.dt >= REACQUIRED_S {
+            self.reacquire = 0;
+        }
         if still && self.filter.update_imu(&w, &accel).is_ok() {
             return;
         }
         // Keep the bias the filter has learnt while integrating the gyro alone.
         let corr = self.filter.e_int() * t.ki_still;
         self.filter.update_gyro(&(w + corr));
+    }
+
+    /// Integrates the gyro alone over `dt` (bridging lost samples).
+    pub fn update_gyro_only(&mut self, gyro: Vector3<f64>, dt: f64) {
+        *self.filter.sample_period_mut() = dt;
+        let corr = self.filter.e_int() * self.tuning.ki_still;
+        self.filter.update_gyro(&(gyro - self.bias + corr));
+        *self.filter.sample_period_mut() = self.dt;
+    }
+
+    /// Trusts gravity with a high gain until the foot has been still a moment.
+    pub fn start_reacquire(&mut self) {
+        self.reacquire = (self.tuning.reacquire_s / self.dt).round() as u32;
+        self.still_run = 0;
+    }
+
+    /// True while the angle is still being re-acquired after a gap in the data.
+    pub fn reacquiring(&self) -> bool {
+        self.reacquire > 0
     }
 
     /// Rotation from the calibration pose to now, in the sensor frame.
@@ -133,7 +161,7 @@ impl Fusion {
 
     /// After a long gap in the data: take the angle from gravity now.
     pub fn reanchor(&mut self, accel: Vector3<f64>, axis: Option<&Vector3<f64>>) {
-        self.reacquire = (self.tuning.reacquire_s / self.dt).round() as u32;
+        self.start_reacquire();
         match axis {
             Some(axis) => {
                 if let Some(theta) = self.gravity_angle(accel, axis) {

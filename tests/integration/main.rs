@@ -1,0 +1,4 @@
+//! The single integration-test binary (ripgrep style): one `mod` per area.
+
+mod analyze;
+mod support;
