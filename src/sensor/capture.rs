@@ -257,13 +257,17 @@ mod tests {
         assert!(matches!(read(""), Err(CaptureError::NotACapture)));
         assert!(matches!(read("# apcap 2\n"), Err(CaptureError::NotACapture)));
         assert!(matches!(read("# apcap 1\n# device x\n1 00\n"), Err(CaptureError::MissingConfig)));
-        assert!(matches!(read("# apcap 1\n# config rate_hz=60 accel_range_g=8 gyro_range_dps=500\n"), Err(CaptureError::BadConfig(_))));
+        assert!(matches!(
+            read("# apcap 1\n# config rate_hz=60 accel_range_g=8 gyro_range_dps=500\n"),
+            Err(CaptureError::BadConfig(_))
+        ));
     }
 
     #[test]
     fn written_headers_and_records_read_back() {
         let cfg = SensorConfig { rate_hz: 200, accel_range_g: 2, gyro_range_dps: 250 };
-        let text = format_header(cfg, Some("APS-0001"), Some(Side::Left), &[("app", "anklepump 0.1")]) + &format_record(7, &[1, 2, 255]);
+        let text = format_header(cfg, Some("APS-0001"), Some(Side::Left), &[("app", "anklepump 0.1")])
+            + &format_record(7, &[1, 2, 255]);
         let (h, recs) = read(&text).unwrap();
         assert_eq!((h.config, h.device.as_deref(), h.side), (cfg, Some("APS-0001"), Some(Side::Left)));
         assert_eq!(recs, vec![Record::Notification { rx_ms: 7, payload: vec![1, 2, 255] }]);

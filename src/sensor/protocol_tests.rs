@@ -21,13 +21,16 @@ fn decodes_an_mtu23_notification_from_a_real_capture() {
 
 #[test]
 fn decodes_two_samples_and_reencodes_the_same_bytes() {
-    let bytes = hex("01 6e1d 70129e11 02 07ba fa32 fdb2 0e2c 00d4 ff17 00aa fa43 fdb5 0e76 00ff");
-    // n = 2 needs 8 + 24 bytes; the fixture above has 33 -> malformed.
-    assert_eq!(ImuPacket::decode(&bytes), Err(ProtocolError::ImuLength { len: 33, n: 2 }));
-    let ok = &bytes[..32];
-    let p = ImuPacket::decode(ok).unwrap();
-    assert_eq!(p.samples.len(), 2);
+    // Header (seq 0x1d6e, t 0x119e1270 µs, n = 2) and two samples from p08.
+    let ok = hex("01 6e1d 70129e11 02 bafa 32fd b20e 2c00 d4ff 1700 aafa 43fd b50e 7600 8aff 1e00");
+    let p = ImuPacket::decode(&ok).unwrap();
+    assert_eq!((p.seq, p.time_us), (0x1d6e, 0x119e_1270));
+    assert_eq!(p.samples[1], RawSample([-1366, -701, 3765, 118, -118, 30]));
     assert_eq!(p.encode(), ok);
+    // One byte too many is malformed, not a third sample.
+    let mut long = ok.clone();
+    long.push(0xff);
+    assert_eq!(ImuPacket::decode(&long), Err(ProtocolError::ImuLength { len: 33, n: 2 }));
 }
 
 #[test]

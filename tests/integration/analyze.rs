@@ -57,7 +57,11 @@ fn published_captures_meet_the_accuracy_targets() {
 #[test]
 fn a_file_that_is_not_a_capture_gets_one_line_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let cases = [("notes.txt", "hello\nworld\n"), ("noconfig.apcap", "# apcap 1\n# device APS-0001\n10 00\n"), ("empty.apcap", "")];
+    let cases = [
+        ("notes.txt", "hello\nworld\n"),
+        ("noconfig.apcap", "# apcap 1\n# device APS-0001\n10 00\n"),
+        ("empty.apcap", ""),
+    ];
     for (name, text) in cases {
         let p = dir.path().join(name);
         std::fs::write(&p, text).unwrap();
