@@ -8,5 +8,5 @@ pub mod holds;
 pub mod orientation;
 pub mod pipeline;
 pub mod reps;
-pub mod timeline;
 pub mod sim;
+pub mod timeline;

@@ -134,8 +134,10 @@ impl Imu {
     pub fn measure(&mut self, accel_g: Vector3<f64>, gyro_dps: Vector3<f64>) -> RawSample {
         let mut out = [0i16; 6];
         for k in 0..3 {
-            let a = accel_g[k] * self.accel_scale[k] + self.accel_bias_g[k] + self.accel_noise_g * normal(&mut self.rng);
-            let g = gyro_dps[k] * self.gyro_scale[k] + self.gyro_bias_dps[k] + self.gyro_noise_dps * normal(&mut self.rng);
+            let a =
+                accel_g[k] * self.accel_scale[k] + self.accel_bias_g[k] + self.accel_noise_g * normal(&mut self.rng);
+            let g =
+                gyro_dps[k] * self.gyro_scale[k] + self.gyro_bias_dps[k] + self.gyro_noise_dps * normal(&mut self.rng);
             out[k] = quantise(a, self.accel_range_g);
             out[k + 3] = quantise(g, self.gyro_range_dps);
         }
@@ -167,10 +169,22 @@ mod tests {
 
     #[test]
     fn lying_toes_point_to_the_ceiling_and_seated_the_foot_is_flat() {
-        let lying = Body::new(&Scenario { shank_pitch_deg: 0.0, leg_roll_ext_deg: 0.0, strap_rot_deg: 0.0, strap_tilt_deg: [0.0; 2], ..still() });
+        let lying = Body::new(&Scenario {
+            shank_pitch_deg: 0.0,
+            leg_roll_ext_deg: 0.0,
+            strap_rot_deg: 0.0,
+            strap_tilt_deg: [0.0; 2],
+            ..still()
+        });
         let (q, _) = lying.pose(0.0, 0.0);
         assert!((q * Vector3::x() - Vector3::z()).norm() < 1e-9, "toes up");
-        let seated = Body::new(&Scenario { shank_pitch_deg: 90.0, leg_roll_ext_deg: 0.0, strap_rot_deg: 0.0, strap_tilt_deg: [0.0; 2], ..still() });
+        let seated = Body::new(&Scenario {
+            shank_pitch_deg: 90.0,
+            leg_roll_ext_deg: 0.0,
+            strap_rot_deg: 0.0,
+            strap_tilt_deg: [0.0; 2],
+            ..still()
+        });
         let (q, pos) = seated.pose(0.0, 0.0);
         assert!((q * Vector3::z() - Vector3::z()).norm() < 1e-9, "dorsum up");
         assert!(pos.z < -0.3, "the foot is below the knee");

@@ -151,6 +151,18 @@ impl Radio {
         self.queue.push_back(Queued { ready_s, payload, extras });
     }
 
+    /// Removes up to `n` notifications not yet delivered; returns how many.
+    pub fn drop_queued(&mut self, n: u32) -> u32 {
+        let k = self.queue.len().min(n as usize);
+        self.queue.drain(..k);
+        k as u32
+    }
+
+    /// The next notification to be delivered, to attach a malformed copy after it.
+    pub fn front_mut(&mut self) -> Option<(&[u8], &mut Vec<(Vec<u8>, Option<String>)>)> {
+        self.queue.front_mut().map(|q| (q.payload.as_slice(), &mut q.extras))
+    }
+
     pub fn is_idle(&self) -> bool {
         self.queue.is_empty()
     }

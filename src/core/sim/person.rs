@@ -2,7 +2,7 @@
 //! rests with relaxing and fidgeting, trailing time) made of segments, and
 //! the exact ankle angle and leg shift it produces at any time. Moves are
 //! minimum-jerk (optionally jerky); a band-limited tremor (a sum of
-//! sinusoids below `tremor_fc_hz`, unit RMS, scaled by the rest or hold
+//! sinusoids below `tremor_fc_hz` whose typical peak is the rest or hold
 //! amplitude) rides on top. Everything is a pure function of time once
 //! planned, so the body model can differentiate it.
 
@@ -23,7 +23,10 @@ enum Shape {
     Still,
     Move,
     /// Minimum-jerk plus a wobble of `amp` (share of the move) with `cycles` oscillations.
-    Jerky { amp: f64, cycles: f64 },
+    Jerky {
+        amp: f64,
+        cycles: f64,
+    },
 }
 
 /// One piece of the plan: the angle goes `from` → `to` over [t0, t1].
@@ -71,7 +74,8 @@ pub struct PlannedRep {
     pub dorsi_first: bool,
 }
 
-/// Band-limited unit-RMS noise as a sum of sinusoids.
+/// Band-limited noise as a sum of sinusoids, scaled so that a tremor amplitude is its typical peak:
+/// RMS 0.4, rarely beyond ±1.
 #[derive(Debug, Clone)]
 struct Tremor {
     comps: Vec<(f64, f64, f64)>,
@@ -80,7 +84,7 @@ struct Tremor {
 impl Tremor {
     fn new(rng: &mut ChaCha8Rng, fc_hz: f64) -> Self {
         const K: usize = 8;
-        let amp = (2.0 / K as f64).sqrt();
+        let amp = TREMOR_RMS * (2.0 / K as f64).sqrt();
         let comps = (0..K)
             .map(|_| {
                 let f = rng.random_range(0.15 * fc_hz..=fc_hz);
@@ -110,6 +114,8 @@ pub struct Person {
     finished: bool,
 }
 
+/// RMS of the tremor relative to its nominal amplitude (`tremor_*_deg` is a typical peak).
+const TREMOR_RMS: f64 = 0.4;
 /// Seconds the knee takes to shift the leg.
 const SHIFT_MOVE_S: f64 = 1.5;
 
@@ -213,7 +219,15 @@ impl Person {
     fn push_still(&mut self, dur: f64, at: f64, trem: f64) {
         if dur > 0.0 {
             let t0 = self.plan_end();
-            self.segs.push(Segment { t0, t1: t0 + dur, from: at, to: at, shape: Shape::Still, trem0: trem, trem1: trem });
+            self.segs.push(Segment {
+                t0,
+                t1: t0 + dur,
+                from: at,
+                to: at,
+                shape: Shape::Still,
+                trem0: trem,
+                trem1: trem,
+            });
         }
     }
 
@@ -342,11 +356,8 @@ impl Person {
             loop {
                 let [flo, fhi] = self.s.fidget_every_s;
                 let gap = if fhi > flo { self.rng.random_range(flo..=fhi) } else { flo };
-                let (m1, h, m2) = (
-                    self.rng.random_range(0.4..0.8),
-                    self.rng.random_range(0.3..1.2),
-                    self.rng.random_range(0.4..0.8),
-                );
+                let (m1, h, m2) =
+                    (self.rng.random_range(0.4..0.8), self.rng.random_range(0.3..1.2), self.rng.random_range(0.4..0.8));
                 let t = self.plan_end();
                 if self.s.fidget_deg <= 0.0 || t + gap + m1 + h + m2 > back_at {
                     self.push_still(back_at - t, relax, rest_amp);

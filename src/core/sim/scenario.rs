@@ -103,7 +103,7 @@ pub struct Scenario {
     pub fidget_deg: f64,
     pub fidget_every_s: [f64; 2],
     pub jerky: bool,
-    /// RMS of the physiological tremor at rest / during holds, low-passed at `tremor_fc_hz`.
+    /// Typical peak of the physiological tremor at rest / during holds (RMS 0.4× that), below `tremor_fc_hz`.
     pub tremor_rest_deg: f64,
     pub tremor_hold_deg: f64,
     pub tremor_fc_hz: f64,
@@ -243,7 +243,9 @@ impl Scenario {
                 axis_transverse_deg: 3.0,
                 ..d
             },
-            "extended" => Scenario { posture: Posture::SeatedExtended, shank_pitch_deg: 18.0, strap_rot_deg: 200.0, ..d },
+            "extended" => {
+                Scenario { posture: Posture::SeatedExtended, shank_pitch_deg: 18.0, strap_rot_deg: 200.0, ..d }
+            }
             "mount3d" => Scenario {
                 posture: Posture::SeatedExtended,
                 shank_pitch_deg: 18.0,
@@ -350,7 +352,8 @@ impl Scenario {
         if self.calib_s < 2.0 || self.calib_s > 60.0 {
             return bad(format!("calib_s {} must be within 2..60 (the contract needs >= 2 s still)", self.calib_s));
         }
-        if self.sets.is_empty() || self.sets.contains(&0) || self.sets.iter().map(|&n| u64::from(n)).sum::<u64>() > 2000 {
+        if self.sets.is_empty() || self.sets.contains(&0) || self.sets.iter().map(|&n| u64::from(n)).sum::<u64>() > 2000
+        {
             return bad("sets must list 1..2000 reps in all, none empty".into());
         }
         let finite_pos = [

@@ -142,14 +142,23 @@ impl SimSensor {
         self.finished && self.radio.is_idle()
     }
 
-    /// The next `n` notifications the sensor sends are lost.
+    /// The next `n` notifications not yet delivered are lost.
     pub fn drop_next(&mut self, n: u32) {
-        self.drop_next = self.drop_next.saturating_add(n);
+        let gone = self.radio.drop_queued(n);
+        self.drop_next = self.drop_next.saturating_add(n - gone);
     }
 
     /// A malformed copy of the next delivered notification follows it.
     pub fn inject_malformed(&mut self) {
-        self.malformed_pending += 1;
+        let kind = MALFORMED_KINDS[self.kind_cursor % MALFORMED_KINDS.len()];
+        match self.radio.front_mut() {
+            Some((payload, extras)) => {
+                self.kind_cursor += 1;
+                extras.push(corrupt(payload, kind, &mut self.rng));
+                self.log.malformed.push(kind);
+            }
+            None => self.malformed_pending += 1,
+        }
     }
 
     /// The sensor reboots now: `reboot_gap_s` (at least 1 s) of silence, then clock and sequence restart.

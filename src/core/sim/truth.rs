@@ -84,9 +84,10 @@ pub fn build(sensor: &SimSensor) -> Truth {
     let reps = person.reps().iter().map(|r| measure(person, r, &log.boots, period)).collect();
     let duration_s = log.last_rx_sample_s;
     let mut scenario = sensor.scenario().clone();
-    scenario.shank_shift_t = person.shift().map(|s| r3(s.0));
-    scenario.reboot_t = log.reboot_t.map(r3);
-    scenario.loss_bursts = sensor.loss_bursts().iter().map(|b| b.map(r3)).collect();
+    // exact (not rounded), so that the truth's scenario reproduces the capture
+    scenario.shank_shift_t = person.shift().map(|s| s.0);
+    scenario.reboot_t = log.reboot_t;
+    scenario.loss_bursts = sensor.loss_bursts().to_vec();
     let mut kinds = log.malformed.clone();
     kinds.sort_by_key(|k| *k as u8);
     kinds.dedup();
@@ -173,7 +174,15 @@ mod tests {
     #[test]
     fn hold_is_the_time_within_two_degrees_of_the_extreme() {
         // a trapezoid: up 10 deg/s to 20, stay 2 s, down
-        let f = |t: f64| if t < 2.0 { 10.0 * t } else if t < 4.0 { 20.0 } else { 20.0 - 10.0 * (t - 4.0) };
+        let f = |t: f64| {
+            if t < 2.0 {
+                10.0 * t
+            } else if t < 4.0 {
+                20.0
+            } else {
+                20.0 - 10.0 * (t - 4.0)
+            }
+        };
         let pts: Vec<(f64, f64)> = (0..=600).map(|k| (k as f64 * 0.01, f(k as f64 * 0.01))).collect();
         let (peak, hold) = extreme(&pts, 1.0);
         assert!((peak - 20.0).abs() < 1e-9);
