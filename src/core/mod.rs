@@ -8,6 +8,7 @@ pub mod holds;
 pub mod orientation;
 pub mod pipeline;
 pub mod reps;
+pub mod sim;
 pub mod timeline;
 
 #[cfg(test)]
