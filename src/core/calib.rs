@@ -82,7 +82,11 @@ impl Calibrator {
         self.gyro_sum += s.gyro;
         self.buf.push(s);
         if self.buf.len() >= 8 {
-            let (dev, _) = self.deviations(self.buf.len());
+            // The rate's mean (the bias) comes from samples at least a second old, so a
+            // slow move in progress is not mistaken for bias.
+            let older = self.buf.iter().position(|x| x.t > s.t - PRE_ONSET_S).unwrap_or(self.buf.len());
+            let upto = if older >= self.buf.len() / 4 { older } else { self.buf.len() };
+            let (dev, _) = self.deviations(upto);
             if dev.last().is_some_and(|d| d.norm() > ONSET_RAD) {
                 self.buf.pop();
                 self.gyro_sum -= s.gyro;

@@ -51,6 +51,10 @@ pub struct LiveState {
 
 /// Smallest zone threshold (fidgets are a few degrees).
 const ENTER_MIN_DEG: f64 = 3.0;
+/// Zone threshold for the very first movement after calibration.
+const ENTER_FIRST_DEG: f64 = 2.0;
+/// Speed (deg/s) toward an extreme that makes an excursion a deliberate pump.
+const DELIBERATE_SPEED: f64 = 25.0;
 /// Largest zone threshold.
 const ENTER_MAX_DEG: f64 = 6.0;
 /// Zone threshold as a share of the person's smaller recent peak.
@@ -73,6 +77,8 @@ const HOLD_SPEED: f64 = 6.0;
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Excursion {
     side: f64,
+    /// Fastest speed (deg/s) toward the extreme: a pump is deliberate, a relax drifts.
+    max_speed: f64,
     /// Time the foot left neutral for it.
     depart_t: f64,
     peak_t: f64,
@@ -81,7 +87,13 @@ struct Excursion {
 
 impl Excursion {
     fn new(side: f64, depart_t: f64, t: f64, a: f64) -> Self {
-        Excursion { side, depart_t, peak_t: t, peak: a }
+        Excursion { side, max_speed: 0.0, depart_t, peak_t: t, peak: a }
+    }
+    fn deliberate(&self) -> bool {
+        self.max_speed >= DELIBERATE_SPEED
+    }
+    fn note_speed(&mut self, speed: f64) {
+        self.max_speed = self.max_speed.max(speed * self.side);
     }
     fn update(&mut self, t: f64, a: f64, sure: bool) {
         if sure && (a - self.peak) * self.side > 0.0 {
@@ -116,6 +128,8 @@ pub struct RepDetector {
     live: LiveState,
     hold_start: Option<f64>,
     last_end_t: f64,
+    /// An excursion has been entered since calibration.
+    first_seen: bool,
 }
 
 impl Default for RepDetector {
@@ -129,6 +143,7 @@ impl Default for RepDetector {
             live: LiveState::default(),
             hold_start: None,
             last_end_t: f64::NEG_INFINITY,
+            first_seen: false,
         }
     }
 }
@@ -153,7 +168,9 @@ impl RepDetector {
 
     fn enter_deg(&self) -> f64 {
         if self.recent.is_empty() {
-            return ENTER_MIN_DEG;
+            // The first movement after calibration is known to be toes up (the
+            // first cue asks for it), so it may be small.
+            return if self.live.reps == 0 && self.first_seen { ENTER_MIN_DEG } else { ENTER_FIRST_DEG };
         }
         let mut v: Vec<f64> = self.recent.iter().copied().collect();
         v.sort_by(f64::total_cmp);
@@ -182,12 +199,16 @@ impl RepDetector {
             0.0
         };
         let settled = self.hist.net_move(SETTLE_S) < SETTLE_DEG;
+        let speed = self.hist.speed(0.1);
         self.update_live(t, a, zone);
         let mut out = None;
         self.state = match std::mem::replace(&mut self.state, State::Idle) {
             State::Idle => {
                 if zone != 0.0 {
-                    State::First { ex: Excursion::new(zone, self.depart_t, t, a), back_t: None }
+                    self.first_seen = true;
+                    let mut ex = Excursion::new(zone, self.depart_t, t, a);
+                    ex.note_speed(speed);
+                    State::First { ex, back_t: None }
                 } else {
                     if settled || rel.abs() < exit * 0.5 {
                         self.depart_t = t;
@@ -202,6 +223,7 @@ impl RepDetector {
             State::First { mut ex, back_t } => {
                 if zone == ex.side {
                     ex.update(t, a, sure);
+                    ex.note_speed(speed);
                     State::First { ex, back_t: None }
                 } else if zone == -ex.side {
                     State::Second { first: ex, ex: Excursion::new(zone, t, t, a) }
@@ -219,6 +241,7 @@ impl RepDetector {
             }
             State::Second { first, mut ex } => {
                 ex.update(t, a, sure);
+                ex.note_speed(speed);
                 if self.back_share(&ex, a) > 0.5 {
                     State::Returning { first, second: ex, since: t }
                 } else {
@@ -235,6 +258,11 @@ impl RepDetector {
                     State::Second { first, ex }
                 } else if first.side > 0.0 && crossed {
                     // Rising through neutral: the rep ends here; a new one may begin.
+                    out = Some(self.finish_rep(first, second, t, now));
+                    self.depart_t = t;
+                    State::Idle
+                } else if first.side < 0.0 && crossed && first.deliberate() {
+                    // A plantar-first pump, continuing: falling through neutral ends it.
                     out = Some(self.finish_rep(first, second, t, now));
                     self.depart_t = t;
                     State::Idle
