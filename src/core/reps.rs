@@ -221,22 +221,29 @@ impl RepDetector {
                 }
             }
             State::First { mut ex, back_t } => {
-                if zone == ex.side {
-                    ex.update(t, a, sure);
-                    ex.note_speed(speed);
-                    State::First { ex, back_t: None }
-                } else if zone == -ex.side {
-                    State::Second { first: ex, ex: Excursion::new(zone, t, t, a) }
-                } else if rel.abs() < exit {
+                let back = self.back_share(&ex, a);
+                if zone == -ex.side {
+                    let mut second = Excursion::new(zone, t, t, a);
+                    second.note_speed(speed);
+                    State::Second { first: ex, ex: second }
+                } else if back > 0.5 || rel.abs() < exit {
+                    // Came back without crossing: a one-sided excursion once the foot
+                    // settles. Settled away from the old neutral (after a rest in which
+                    // the whole leg shifted), that level is the neutral now.
                     let since = back_t.unwrap_or(t);
                     if settled && t - since >= ONE_SIDED_S {
+                        if rel.abs() >= exit {
+                            self.neutral = self.hist.mean(SETTLE_S);
+                        }
                         self.depart_t = t;
                         State::Idle
                     } else {
                         State::First { ex, back_t: Some(since) }
                     }
                 } else {
-                    State::First { ex, back_t }
+                    ex.update(t, a, sure);
+                    ex.note_speed(speed);
+                    State::First { ex, back_t: None }
                 }
             }
             State::Second { first, mut ex } => {
