@@ -8,6 +8,8 @@ pub mod holds;
 pub mod orientation;
 pub mod pipeline;
 pub mod reps;
+#[cfg(test)]
+mod reps_tests;
 pub mod sim;
 pub mod timeline;
 
