@@ -9,3 +9,4 @@ pub mod orientation;
 pub mod pipeline;
 pub mod reps;
 pub mod timeline;
+pub mod plan;
