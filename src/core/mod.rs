@@ -7,6 +7,6 @@ pub mod calib;
 pub mod holds;
 pub mod orientation;
 pub mod pipeline;
+pub mod plan;
 pub mod reps;
 pub mod timeline;
-pub mod plan;

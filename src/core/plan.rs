@@ -379,7 +379,10 @@ mod tests {
         assert_eq!(week_monday(w), NaiveDate::from_ymd_opt(2026, 11, 16).expect("date"));
         assert!(parse_iso_week("2026-W54").is_none());
         assert!(parse_iso_week("2026-47").is_none());
-        assert_eq!(week_monday(parse_iso_week("2027-W01").expect("week")), NaiveDate::from_ymd_opt(2027, 1, 4).unwrap());
+        assert_eq!(
+            week_monday(parse_iso_week("2027-W01").expect("week")),
+            NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()
+        );
     }
 
     #[test]

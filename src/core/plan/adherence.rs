@@ -217,7 +217,11 @@ mod tests {
         assert_eq!(day_adherence(&s, &plan, date("2026-11-16")).status, BandStatus::Within);
         assert_eq!(day_adherence(&s, &plan, date("2026-11-17")).status, BandStatus::Above);
         let short = day_adherence(&s, &plan, date("2026-11-18"));
-        assert_eq!((short.status, short.done, short.started), (BandStatus::Below, 0, 1), "12 of 20 reps does not count");
+        assert_eq!(
+            (short.status, short.done, short.started),
+            (BandStatus::Below, 0, 1),
+            "12 of 20 reps does not count"
+        );
     }
 
     #[test]

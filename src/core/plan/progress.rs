@@ -135,7 +135,8 @@ mod tests {
 
     #[test]
     fn weekly_means_bests_and_trend_per_side() {
-        let weeks: Vec<IsoWeek> = ["2026-W45", "2026-W46", "2026-W47"].iter().filter_map(|w| parse_iso_week(w)).collect();
+        let weeks: Vec<IsoWeek> =
+            ["2026-W45", "2026-W46", "2026-W47"].iter().filter_map(|w| parse_iso_week(w)).collect();
         let s = vec![
             session("2026-11-03T09:00:00+00:00", Side::Left, 20.0),
             session("2026-11-04T09:00:00+00:00", Side::Left, 30.0),
