@@ -4,4 +4,5 @@
 pub mod cli;
 pub mod core;
 pub mod sensor;
+pub mod chart;
 pub mod store;

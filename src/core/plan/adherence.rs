@@ -40,6 +40,8 @@ pub struct DayAdherence {
     pub done: u32,
     /// Every session started that day, complete or not.
     pub started: u32,
+    /// Sessions that ended short of their planned reps.
+    pub short: u32,
     pub stopped_for_pain: u32,
     pub band: DayBand,
     pub status: BandStatus,
@@ -75,6 +77,7 @@ struct Tally {
     left: u32,
     right: u32,
     started: u32,
+    short: u32,
     pain: u32,
 }
 
@@ -86,7 +89,9 @@ fn tally(sessions: &[SessionFacts], sides: Sides) -> BTreeMap<NaiveDate, Tally> 
         if s.status == SessionStatus::StoppedForPain {
             t.pain += 1;
         }
-        if s.counts() {
+        if !s.counts() {
+            t.short += 1;
+        } else {
             match s.side {
                 Side::Left => t.left += 1,
                 Side::Right => t.right += 1,
@@ -115,7 +120,7 @@ fn day_from(date: NaiveDate, t: Option<&Tally>, plan: &Plan) -> DayAdherence {
     } else {
         BandStatus::Within
     };
-    DayAdherence { date, done: n, started: t.started, stopped_for_pain: t.pain, band, status }
+    DayAdherence { date, done: n, started: t.started, short: t.short, stopped_for_pain: t.pain, band, status }
 }
 
 /// Adherence on one local day.
