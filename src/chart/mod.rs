@@ -42,7 +42,9 @@ fn side_color(side: Side) -> RGBColor {
 /// The title line: week, plan, adherence and streak in plain words.
 pub fn title(r: &WeekReport) -> String {
     let a = &r.adherence;
-    let pct = a.percent.map_or("no day passed yet".into(), |p| format!("{p:.0}% ({} of {} days)", a.days_met, a.days_elapsed));
+    let pct = a
+        .percent
+        .map_or("no day passed yet".into(), |p| format!("{p:.0}% ({} of {} days)", a.days_met, a.days_elapsed));
     let feet = r.plan.sides.single().map_or("both feet".into(), |s| format!("{} foot", s.as_str()));
     let days = if r.streak.current == 1 { "day" } else { "days" };
     format!(
@@ -74,7 +76,10 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shift>, r: &
     Ok(())
 }
 
-fn draw_days<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, r: &WeekReport) -> Result<(), ChartError> {
+fn draw_days<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    r: &WeekReport,
+) -> Result<(), ChartError> {
     let days = &r.adherence.days;
     let band = r.plan.sessions_per_day;
     let top = days.iter().map(|d| d.done).max().unwrap_or(0).max(band.max) as f64 + 1.0;
@@ -94,7 +99,9 @@ fn draw_days<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>,
         .light_line_style(TRANSPARENT)
         .bold_line_style(INK.mix(0.15))
         .x_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => days.get(*i as usize).map_or(String::new(), |d| d.date.format("%a %d").to_string()),
+            SegmentValue::CenterOf(i) => {
+                days.get(*i as usize).map_or(String::new(), |d| d.date.format("%a %d").to_string())
+            }
             _ => String::new(),
         })
         .y_labels(top as usize + 1)
@@ -110,7 +117,8 @@ fn draw_days<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>,
     );
     chart.draw_series(std::iter::once(band_rect)).map_err(draw_err)?;
     for (status, color) in [(BandStatus::Below, BELOW), (BandStatus::Within, WITHIN), (BandStatus::Above, ABOVE)] {
-        let bars = days.iter().enumerate().filter(|(_, d)| d.status == status).map(|(i, d)| (i as u32, f64::from(d.done)));
+        let bars =
+            days.iter().enumerate().filter(|(_, d)| d.status == status).map(|(i, d)| (i as u32, f64::from(d.done)));
         chart.draw_series(Histogram::vertical(&chart).style(color.filled()).margin(22).data(bars)).map_err(draw_err)?;
     }
     let label = ("sans-serif", 30).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
@@ -123,7 +131,10 @@ fn draw_days<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>,
     Ok(())
 }
 
-fn draw_rom<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, progress: &[SideProgress]) -> Result<(), ChartError> {
+fn draw_rom<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    progress: &[SideProgress],
+) -> Result<(), ChartError> {
     let weeks: Vec<String> = progress.first().map_or(Vec::new(), |p| p.weeks.iter().map(|w| w.week.clone()).collect());
     let n = weeks.len().max(1) as u32;
     let max = progress.iter().flat_map(|p| p.weeks.iter().filter_map(|w| w.mean_rom_deg)).fold(0.0, f64::max);
@@ -179,7 +190,9 @@ fn draw_rom<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, 
         chart.draw_series(pts.iter().map(|p| Circle::new(p.clone(), 7, color.filled()))).map_err(draw_err)?;
         let label = ("sans-serif", 28).into_font().color(&color).pos(Pos::new(HPos::Center, VPos::Bottom));
         chart
-            .draw_series(pts.iter().map(|(x, y)| Text::new(format!("{y:.0}°"), (x.clone(), y + top * 0.03), label.clone())))
+            .draw_series(
+                pts.iter().map(|(x, y)| Text::new(format!("{y:.0}°"), (x.clone(), y + top * 0.03), label.clone())),
+            )
             .map_err(draw_err)?;
     }
     if !progress.is_empty() {

@@ -8,7 +8,7 @@ use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use chrono::{DateTime, Local, NaiveDate, Offset, Utc};
 use serde::Serialize;
 
 use crate::core::analysis::analyze;
@@ -129,7 +129,8 @@ fn import_inner(db: Option<&Path>, a: ImportArgs) -> Result<(), Fail> {
         capture_file: Some(capture_file),
         sensor_id: res.header.device.clone(),
     };
-    let end = EndSession { end_utc, utc_offset_s: local_offset(end_utc), status, pain_after: a.pain_after, notes: a.notes };
+    let end_offset_s = if a.at.is_some() { utc_offset_s } else { local_offset(end_utc) };
+    let end = EndSession { end_utc, utc_offset_s: end_offset_s, status, pain_after: a.pain_after, notes: a.notes };
     let id = store.import_session(&new, &res.analysis.reps, &end)?;
     let local = start_utc.with_timezone(&chrono::FixedOffset::east_opt(utc_offset_s).unwrap_or(Utc.fix()));
     println!(
@@ -141,8 +142,6 @@ fn import_inner(db: Option<&Path>, a: ImportArgs) -> Result<(), Fail> {
     );
     Ok(())
 }
-
-use chrono::{Offset, TimeZone};
 
 #[derive(Serialize)]
 struct SessionWithReps {
@@ -259,7 +258,8 @@ pub fn plan(db: Option<&Path>, a: PlanArgs) -> ExitCode {
         plan.reps_per_session = a.reps.unwrap_or(plan.reps_per_session);
         plan.hold_s = a.hold.unwrap_or(plan.hold_s);
         plan.sessions_per_day = a.sessions.unwrap_or(plan.sessions_per_day);
-        let changed = a.preset.is_some() || a.sides.is_some() || a.reps.is_some() || a.hold.is_some() || a.sessions.is_some();
+        let changed =
+            a.preset.is_some() || a.sides.is_some() || a.reps.is_some() || a.hold.is_some() || a.sessions.is_some();
         if changed {
             store.set_plan(&plan).map_err(|e| Fail(e.to_string(), 2))?;
         }

@@ -188,7 +188,18 @@ impl Store {
         if matches!(existing, Existing::Fresh) {
             conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
         }
-        schema::migrations().to_version(&mut conn, version)?;
+        // Two processes opening a new file at once race to migrate it; the
+        // loser sees a busy snapshot or an existing table: retry, and find
+        // the work done.
+        let mut attempt = 0;
+        while let Err(e) = schema::migrations().to_version(&mut conn, version) {
+            attempt += 1;
+            if attempt > 20 {
+                return Err(e.into());
+            }
+            tracing::debug!("migration attempt {attempt} failed ({e}); retrying");
+            std::thread::sleep(Duration::from_millis(25));
+        }
         Ok(Store { conn, path: path.to_owned() })
     }
 
