@@ -2,6 +2,8 @@
 //! module that imports it) into an SVG string. Top: sessions done each day
 //! against the plan's band, the count printed on each bar. Bottom: the mean
 //! range of motion per week for each foot, the value printed at each point.
+//! PNG is rasterised by plotters' bitmap backend with DejaVu Sans shipped in
+//! `assets/` (no system font libraries) and encoded with `png`.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -18,6 +20,23 @@ pub const SIZE: (u32, u32) = (1200, 1000);
 pub enum ChartError {
     #[error("cannot draw the chart: {0}")]
     Draw(String),
+    #[error("cannot encode the chart as PNG: {0}")]
+    Png(String),
+}
+
+/// The one font used for every label (DejaVu Sans; licence beside it).
+static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+
+/// Registers the shipped font as "sans-serif" (once per process).
+fn ensure_font() -> Result<(), ChartError> {
+    static REGISTERED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            plotters::style::register_font("sans-serif", FontStyle::Normal, FONT)
+                .map_err(|_| "bad font file".to_string())
+        })
+        .clone()
+        .map_err(ChartError::Draw)
 }
 
 fn draw_err<E: std::fmt::Debug>(e: E) -> ChartError {
@@ -58,6 +77,7 @@ pub fn title(r: &WeekReport) -> String {
 
 /// The weekly progress chart as an SVG document.
 pub fn weekly_svg(report: &WeekReport) -> Result<String, ChartError> {
+    ensure_font()?;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
@@ -65,6 +85,27 @@ pub fn weekly_svg(report: &WeekReport) -> Result<String, ChartError> {
         root.present().map_err(draw_err)?;
     }
     Ok(svg)
+}
+
+/// The weekly progress chart as a PNG file's bytes.
+pub fn weekly_png(report: &WeekReport) -> Result<Vec<u8>, ChartError> {
+    ensure_font()?;
+    let (w, h) = SIZE;
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        draw(&root, report)?;
+        root.present().map_err(draw_err)?;
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let png_err = |e: png::EncodingError| ChartError::Png(e.to_string());
+    let mut writer = enc.write_header().map_err(png_err)?;
+    writer.write_image_data(&rgb).map_err(png_err)?;
+    writer.finish().map_err(png_err)?;
+    Ok(out)
 }
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shift>, r: &WeekReport) -> Result<(), ChartError> {
@@ -199,6 +240,7 @@ fn draw_rom<DB: DrawingBackend>(
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
+            .legend_area_size(45)
             .label_font(("sans-serif", 26).into_font().color(&INK))
             .background_style(WHITE.mix(0.9))
             .border_style(INK)

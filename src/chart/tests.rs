@@ -89,7 +89,23 @@ fn an_empty_week_still_draws() {
 }
 
 #[test]
-#[ignore = "writes target/weekly-sample.svg for a look"]
+fn the_png_is_a_decodable_image_with_ink_on_it() {
+    let bytes = weekly_png(&sample_report()).expect("png");
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("PNG header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("PNG data");
+    assert_eq!((info.width, info.height), SIZE);
+    let pixels = &buf[..info.buffer_size()];
+    let dark = pixels.chunks(3).filter(|p| p.iter().all(|c| *c < 80)).count();
+    let green = pixels.chunks(3).filter(|p| p[1] > 100 && p[0] < 60 && p[2] < 90).count();
+    assert!(dark > 2_000, "text and axes are drawn ({dark} dark pixels)");
+    assert!(green > 10_000, "bars within the band are drawn ({green} green pixels)");
+}
+
+#[test]
+#[ignore = "writes target/weekly-sample.svg and .png for a look"]
 fn write_sample() {
     std::fs::write("target/weekly-sample.svg", weekly_svg(&sample_report()).expect("svg")).expect("write");
+    std::fs::write("target/weekly-sample.png", weekly_png(&sample_report()).expect("png")).expect("write");
 }

@@ -82,8 +82,8 @@ pub enum Command {
         /// ISO week, e.g. 2026-W47.
         #[arg(long, value_parser = store::parse_week)]
         week: chrono::IsoWeek,
-        /// The chart file (.svg).
-        #[arg(long, value_name = "FILE.svg")]
+        /// The chart file: .svg or .png.
+        #[arg(long, value_name = "FILE.svg|FILE.png")]
         out: PathBuf,
         /// The local date to judge the week from (default: today).
         #[arg(long)]

@@ -200,9 +200,12 @@ fn the_weekly_report_is_drawn_as_svg() {
     let text = std::fs::read_to_string(&svg).expect("svg");
     assert!(text.starts_with("<svg") && text.contains("Tue 17") && text.contains("left foot"));
     let png = dir.path().join("w.png");
-    let out = anklepump(&db, &["report", "--week", "2026-W47", "--out", png.to_str().expect("path")]);
+    ok(&anklepump(&db, &["report", "--week", "2026-W47", "--out", png.to_str().expect("path")]));
+    assert!(std::fs::read(&png).expect("png").starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG file");
+    let gif = dir.path().join("w.gif");
+    let out = anklepump(&db, &["report", "--week", "2026-W47", "--out", gif.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(!png.exists());
+    assert!(!gif.exists());
     let out = anklepump(&db, &["report", "--week", "2026-W60", "--out", svg.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(2), "a week that does not exist is refused");
 }
