@@ -278,7 +278,58 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
     use super::*;
+
+    fn record(notes: String, ms: i64, offset: i32, hold_s: f64, pain: Option<u8>) -> SessionRecord {
+        let start_utc = Utc.timestamp_millis_opt(ms).single().expect("time");
+        SessionRecord {
+            id: SessionId(ms % 1000 + 1),
+            start_utc,
+            start_offset_s: offset,
+            end_utc: Some(start_utc + chrono::Duration::milliseconds(301_250)),
+            end_offset_s: Some(offset),
+            local_date: local_date(start_utc, offset),
+            side: Side::Right,
+            preset: Preset::PostOp,
+            planned_reps: 20,
+            done_reps: 17,
+            hold_s,
+            status: SessionStatus::StoppedForPain,
+            pain_before: pain,
+            pain_after: None,
+            notes,
+            capture_file: Some("a, \"b\".apcap".into()),
+            sensor_id: None,
+            stats: None,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_session_row_reads_back_the_same(
+            notes in "\\PC*|[,\"\r\n a-z]*",
+            ms in 0i64..4_000_000_000_000,
+            offset in -43_200i32..=50_400,
+            hold_s in 0.0f64..10.0,
+            pain in proptest::option::of(0u8..=10),
+        ) {
+            let rows = vec![record(notes, ms, offset, hold_s, pain)];
+            prop_assert_eq!(parse_sessions_csv(&sessions_csv(&rows)).expect("parse"), rows);
+        }
+
+        #[test]
+        fn any_rep_reads_back_bit_for_bit(v in proptest::array::uniform8(-1e9f64..1e9)) {
+            let rep = Rep {
+                start_s: v[0], end_s: v[1], peak_dorsi_deg: v[2], peak_plantar_deg: v[3],
+                rom_deg: v[4], hold_dorsi_s: v[5], hold_plantar_s: v[6], detected_s: v[7],
+            };
+            let rows = vec![CsvRep { session_id: SessionId(3), index: 1, rep }];
+            prop_assert_eq!(parse_reps_csv(&reps_csv(&rows)).expect("parse"), rows);
+        }
+    }
 
     #[test]
     fn quoted_fields_survive_the_parser() {
