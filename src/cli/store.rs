@@ -118,6 +118,10 @@ fn import_inner(db: Option<&Path>, a: ImportArgs) -> Result<(), Fail> {
         SessionStatus::Stopped
     };
     let capture_file = std::fs::canonicalize(&a.file).unwrap_or(a.file.clone()).display().to_string();
+    if let Some(id) = store.find_import(&capture_file, start_utc)? {
+        println!("already stored as session {id} (same capture, same start); nothing added");
+        return Ok(());
+    }
     let new = NewSession {
         start_utc,
         utc_offset_s,

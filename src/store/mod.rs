@@ -24,7 +24,8 @@
 //! - [`Store::import_session`]`(&NewSession, &[Rep], &EndSession)` — all or nothing.
 //!
 //! Reading: [`Store::session`], [`Store::sessions`] (by UTC range),
-//! [`Store::sessions_in_week`] (by local date), [`Store::reps`],
+//! [`Store::sessions_on_dates`] / [`Store::sessions_in_week`] (by local
+//! date), [`Store::reps`], [`Store::find_import`] (re-import guard),
 //! [`Store::week_report`] (adherence, streak and per-foot progress for the
 //! weekly screen and chart).
 //!
@@ -39,6 +40,7 @@
 
 mod csv;
 mod fhir;
+mod queries;
 mod schema;
 mod sessions;
 mod settings;

@@ -77,6 +77,10 @@ fn import_stores_the_capture_as_a_session_with_every_rep() {
     assert_eq!((s["pain_before"].as_u64(), s["pain_after"].as_u64()), (Some(4), Some(2)));
     let reps: Vec<Rep> = s["reps"].as_array().expect("reps").iter().map(json_rep).collect();
     assert_eq!(reps, expected, "every field of the analysis contract is kept");
+
+    let again = anklepump(&db, &["import", p01.to_str().expect("path"), "--at", "2026-11-17T09:00:00-05:00"]);
+    assert!(ok(&again).contains("already stored as session 1"));
+    assert_eq!(history(&db)["sessions"].as_array().map(Vec::len), Some(1), "importing twice adds nothing");
 }
 
 #[test]
