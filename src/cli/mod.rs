@@ -106,6 +106,9 @@ pub enum Command {
         /// Sessions a day, MIN-MAX (custom plans only).
         #[arg(long, value_parser = store::parse_band)]
         sessions: Option<crate::core::plan::DayBand>,
+        /// Reminder times, local HH:MM, comma-separated (e.g. 08:00,20:00).
+        #[arg(long, value_delimiter = ',', value_parser = store::parse_time_of_day)]
+        reminders: Option<Vec<chrono::NaiveTime>>,
     },
     /// Replay a capture as a live session, committing each rep as it is detected (tests, demos).
     #[command(hide = true)]
@@ -137,8 +140,8 @@ pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
         Command::History { json, week } => store::history(db, json, week),
         Command::Export { csv, fhir } => store::export(db, csv.as_deref(), fhir.as_deref()),
         Command::Report { week, out, today } => report::run(db, week, &out, today),
-        Command::Plan { preset, sides, reps, hold, sessions } => {
-            store::plan(db, store::PlanArgs { preset, sides, reps, hold, sessions })
+        Command::Plan { preset, sides, reps, hold, sessions, reminders } => {
+            store::plan(db, store::PlanArgs { preset, sides, reps, hold, sessions, reminders })
         }
         Command::ReplaySession { file, speed, side } => replay::run(db, &file, speed, side),
         other => run(other),

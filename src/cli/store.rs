@@ -249,6 +249,7 @@ pub struct PlanArgs {
     pub reps: Option<u32>,
     pub hold: Option<f64>,
     pub sessions: Option<DayBand>,
+    pub reminders: Option<Vec<chrono::NaiveTime>>,
 }
 
 pub fn plan(db: Option<&Path>, a: PlanArgs) -> ExitCode {
@@ -262,20 +263,29 @@ pub fn plan(db: Option<&Path>, a: PlanArgs) -> ExitCode {
         plan.reps_per_session = a.reps.unwrap_or(plan.reps_per_session);
         plan.hold_s = a.hold.unwrap_or(plan.hold_s);
         plan.sessions_per_day = a.sessions.unwrap_or(plan.sessions_per_day);
-        let changed =
-            a.preset.is_some() || a.sides.is_some() || a.reps.is_some() || a.hold.is_some() || a.sessions.is_some();
+        let changed = a.preset.is_some()
+            || a.sides.is_some()
+            || a.reps.is_some()
+            || a.hold.is_some()
+            || a.sessions.is_some()
+            || a.reminders.is_some();
+        if let Some(r) = a.reminders {
+            plan.reminders = r;
+        }
         if changed {
             store.set_plan(&plan).map_err(|e| Fail(e.to_string(), 2))?;
         }
         let band = plan.sessions_per_day;
+        let reminders: Vec<String> = plan.reminders.iter().map(|t| t.format("%H:%M").to_string()).collect();
         println!(
-            "{} plan, {} foot: {} reps a session, {} s holds, {}–{} sessions a day",
+            "{} plan, {}: {} reps a session, {} s holds, {}–{} sessions a day, reminders {}",
             plan.preset.info().label,
-            plan.sides.as_str(),
+            plan.sides.single().map_or("both feet".to_string(), |s| format!("{} foot", s.as_str())),
             plan.reps_per_session,
             plan.hold_s,
             band.min,
-            band.max
+            band.max,
+            if reminders.is_empty() { "none".into() } else { reminders.join(", ") }
         );
         Ok(())
     })())
@@ -285,4 +295,8 @@ pub fn parse_band(s: &str) -> Result<DayBand, String> {
     let (a, b) = s.split_once('-').unwrap_or((s, s));
     let n = |x: &str| x.trim().parse::<u32>().map_err(|_| format!("{s:?} is not MIN-MAX, e.g. 3-4"));
     Ok(DayBand { min: n(a)?, max: n(b)? })
+}
+
+pub fn parse_time_of_day(s: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| format!("{s:?} is not a time like 08:30"))
 }

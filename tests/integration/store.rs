@@ -228,3 +228,21 @@ fn a_database_that_is_not_ours_is_left_untouched() {
     }
     assert_eq!(std::fs::read(&db).expect("read"), text);
 }
+
+#[test]
+fn the_plan_is_kept_and_checked_against_its_preset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("h.sqlite3");
+    ok(&anklepump(&db, &["plan", "--preset", "post-op", "--sides", "both", "--reminders", "07:30,21:00"]));
+    let out = anklepump(&db, &["plan", "--reps", "5"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("10–60 reps"));
+    let shown = ok(&anklepump(&db, &["plan"]));
+    assert_eq!(
+        shown.trim(),
+        "Post-op plan, both feet: 20 reps a session, 3 s holds, 3–4 sessions a day, reminders 07:30, 21:00"
+    );
+    let h = history(&db);
+    assert_eq!(h["plan"]["preset"], "post-op");
+    assert_eq!(h["plan"]["sessions_per_day"]["min"], 3);
+}

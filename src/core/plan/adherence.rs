@@ -264,6 +264,35 @@ mod tests {
         assert_eq!(week_adherence(&s, &plan, next, date("2026-11-18")).percent, None);
     }
 
+    proptest::proptest! {
+        /// Wherever each session happened (any offset in use on Earth), it
+        /// counts on the calendar day its own wall clock showed.
+        #[test]
+        fn each_session_counts_on_its_wall_clock_day(
+            raw in proptest::collection::vec((0i64..14, 0i64..1440, -48i32..=56, 0u32..30), 0..40)
+        ) {
+            let plan = Plan::from_preset(Preset::General, Sides::Left);
+            let first = date("2026-03-23");
+            let sessions: Vec<SessionFacts> = raw
+                .iter()
+                .map(|&(day, minute, quarter_hours, done)| {
+                    let offset = quarter_hours * 900;
+                    let local = (first + Duration::days(day)).and_hms_opt(0, 0, 0).expect("midnight")
+                        + Duration::minutes(minute);
+                    let utc = (local - Duration::seconds(i64::from(offset))).and_utc();
+                    let status = SessionStatus::Completed;
+                    SessionFacts { start_utc: utc, utc_offset_s: offset, side: Side::Left, planned_reps: 20, done_reps: done, status, stats: None }
+                })
+                .collect();
+            for day in 0..14 {
+                let expected = raw.iter().filter(|r| r.0 == day && r.3 >= 20).count() as u32;
+                let got = day_adherence(&sessions, &plan, first + Duration::days(day));
+                proptest::prop_assert_eq!(got.done, expected);
+                proptest::prop_assert_eq!(got.started, raw.iter().filter(|r| r.0 == day).count() as u32);
+            }
+        }
+    }
+
     #[test]
     fn streaks_run_over_consecutive_met_days() {
         let plan = Plan::from_preset(Preset::General, Sides::Left);
