@@ -9,12 +9,18 @@ use clap::{Parser, Subcommand};
 
 mod analyze;
 mod simulate;
+mod replay;
+mod report;
+mod store;
 
 #[derive(Debug, Parser)]
 #[command(name = "anklepump", version, about = "Ankle-pump companion for the APS-1 foot sensor")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The session database (default: the platform's data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,6 +54,90 @@ pub enum Command {
         /// Where to write the ground truth JSON.
         #[arg(long)]
         truth: Option<PathBuf>,
+    /// Analyze a capture and store it as a session (all or nothing).
+    Import {
+        /// The .apcap file.
+        file: PathBuf,
+        /// Which foot (default: the capture's `side` header, else the plan's foot).
+        #[arg(long, value_parser = store::parse_side)]
+        side: Option<crate::sensor::capture::Side>,
+        /// When the session started, RFC 3339 with its local offset (default: the file's time minus its length).
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::FixedOffset>>,
+        /// Pain before the session, 0–10.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=10))]
+        pain_before: Option<u8>,
+        /// Pain after the session, 0–10.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=10))]
+        pain_after: Option<u8>,
+        /// The session was stopped because of pain.
+        #[arg(long)]
+        stopped_for_pain: bool,
+        /// A note for the physiotherapist.
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    /// List stored sessions (closing any a crash left open as interrupted).
+    History {
+        /// Print JSON (sessions with their reps) instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Only sessions whose local date is in this ISO week, with its adherence, e.g. 2026-W47.
+        #[arg(long, value_parser = store::parse_week)]
+        week: Option<chrono::IsoWeek>,
+    },
+    /// Export every session for a clinician: CSV files and/or a FHIR R4 Bundle.
+    #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["csv", "fhir"])))]
+    Export {
+        /// Write DIR/sessions.csv and DIR/reps.csv.
+        #[arg(long, value_name = "DIR")]
+        csv: Option<PathBuf>,
+        /// Write a FHIR R4 Bundle of Observations as JSON.
+        #[arg(long, value_name = "FILE.json")]
+        fhir: Option<PathBuf>,
+    },
+    /// Draw the weekly progress chart (adherence per day, ROM trend per foot).
+    Report {
+        /// ISO week, e.g. 2026-W47.
+        #[arg(long, value_parser = store::parse_week)]
+        week: chrono::IsoWeek,
+        /// The chart file: .svg or .png.
+        #[arg(long, value_name = "FILE.svg|FILE.png")]
+        out: PathBuf,
+        /// The local date to judge the week from (default: today).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
+    /// Show the exercise plan, or change it.
+    Plan {
+        /// general, post-op or custom (resets the other values to the preset's).
+        #[arg(long, value_parser = |s: &str| crate::core::plan::Preset::parse(s).ok_or(format!("{s:?} is not general, post-op or custom")))]
+        preset: Option<crate::core::plan::Preset>,
+        /// left, right or both.
+        #[arg(long, value_parser = |s: &str| crate::core::plan::Sides::parse(s).ok_or(format!("{s:?} is not left, right or both")))]
+        sides: Option<crate::core::plan::Sides>,
+        /// Reps per session.
+        #[arg(long)]
+        reps: Option<u32>,
+        /// Hold seconds at each end.
+        #[arg(long)]
+        hold: Option<f64>,
+        /// Sessions a day, MIN-MAX (custom plans only).
+        #[arg(long, value_parser = store::parse_band)]
+        sessions: Option<crate::core::plan::DayBand>,
+        /// Reminder times, local HH:MM, comma-separated (e.g. 08:00,20:00).
+        #[arg(long, value_delimiter = ',', value_parser = store::parse_time_of_day)]
+        reminders: Option<Vec<chrono::NaiveTime>>,
+    },
+    /// Replay a capture as a live session, committing each rep as it is detected (tests, demos).
+    #[command(hide = true)]
+    ReplaySession {
+        file: PathBuf,
+        /// Times real time; 0 = as fast as possible.
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        #[arg(long, value_parser = store::parse_side)]
+        side: Option<crate::sensor::capture::Side>,
     },
 }
 
@@ -58,5 +148,24 @@ pub fn run(cmd: Command) -> ExitCode {
         Command::Simulate { seed, scenario, preset, out, truth } => {
             simulate::run(seed, scenario.as_deref(), preset.as_deref(), &out, truth.as_deref())
         }
+        other => run_with_db(other, None),
+    }
+}
+
+/// Runs a headless subcommand with the global `--db` option.
+pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
+    let db = db.as_deref();
+    match cmd {
+        Command::Import { file, side, at, pain_before, pain_after, stopped_for_pain, notes } => {
+            store::import(db, store::ImportArgs { file, side, at, pain_before, pain_after, stopped_for_pain, notes })
+        }
+        Command::History { json, week } => store::history(db, json, week),
+        Command::Export { csv, fhir } => store::export(db, csv.as_deref(), fhir.as_deref()),
+        Command::Report { week, out, today } => report::run(db, week, &out, today),
+        Command::Plan { preset, sides, reps, hold, sessions, reminders } => {
+            store::plan(db, store::PlanArgs { preset, sides, reps, hold, sessions, reminders })
+        }
+        Command::ReplaySession { file, speed, side } => replay::run(db, &file, speed, side),
+        other => run(other),
     }
 }

@@ -7,6 +7,7 @@ pub mod calib;
 pub mod holds;
 pub mod orientation;
 pub mod pipeline;
+pub mod plan;
 pub mod reps;
 #[cfg(test)]
 mod reps_tests;

@@ -4,3 +4,6 @@ mod accuracy_sim;
 mod analyze;
 mod sim;
 mod support;
+mod store;
+mod store_fhir;
+mod store_time;
