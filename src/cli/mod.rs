@@ -54,6 +54,7 @@ pub enum Command {
         /// Where to write the ground truth JSON.
         #[arg(long)]
         truth: Option<PathBuf>,
+    },
     /// Analyze a capture and store it as a session (all or nothing).
     Import {
         /// The .apcap file.
