@@ -1,0 +1,2 @@
+//! Unit tests of the demo sensor (kept beside `demo.rs`).
+use super::*;
