@@ -1,0 +1,3 @@
+mod ble;
+mod ble_cli;
+mod bluez;
