@@ -86,7 +86,12 @@ async fn record_async(
         extra.push(("firmware", fw));
     }
     let mut rec = CaptureRecorder::create(out, config, Some(&info.name), side, &extra)?;
-    link.start_streaming().await?;
+    if let Err(e) = link.start_streaming().await {
+        // Nothing was recorded: leave no empty capture behind.
+        drop(rec);
+        let _ = std::fs::remove_file(out);
+        return Err(e);
+    }
     let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(seconds.clamp(0.0, 86_400.0));
     let mut lost = false;
     loop {
