@@ -130,13 +130,16 @@ fn path(p: &str) -> OwnedObjectPath {
     OwnedObjectPath::try_from(p.to_string()).expect("object path")
 }
 
+/// A characteristic: its kind, UUID and flags.
+type CharSpec = (Kind, String, Vec<String>);
+
 async fn export(conn: Connection, st: Shared, spec: SensorSpec, dev: String) {
     let server = conn.object_server();
     if spec.gatt {
         let sig = |u: u16| format!("0000{u:04x}-0000-1000-8000-00805f9b34fb");
         let motion = |u: u16| format!("858e{u:04x}-6e91-49be-84ce-adf663d09d37");
         let f = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let services: Vec<(String, String, Vec<(Kind, String, Vec<String>)>)> = vec![
+        let services: Vec<(String, String, Vec<CharSpec>)> = vec![
             (
                 "service0001".into(),
                 sig(0x180a),
@@ -225,8 +228,10 @@ pub fn global() -> &'static StandIn {
 
 /// A published capture's notifications, (ms from the first, payload).
 pub fn trace(name: &str) -> (SensorConfig, Vec<(u64, Vec<u8>)>) {
-    let p = format!("/work/shared/traces/{name}");
-    let p = std::env::var("ANKLEPUMP_TRACES").map(|d| format!("{d}/{name}")).unwrap_or(p);
+    // The published captures live in `shared/` beside the repository.
+    let dir = std::env::var("ANKLEPUMP_TRACES")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/traces").to_string());
+    let p = format!("{dir}/{name}");
     let f = std::fs::File::open(&p).unwrap_or_else(|e| panic!("open {p}: {e}"));
     let r = CaptureReader::new(BufReader::new(f)).expect("capture");
     let cfg = r.header().config;

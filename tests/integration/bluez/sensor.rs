@@ -191,7 +191,7 @@ pub async fn stream(st: Shared, conn: Connection, generation: u64) {
             for payload in due {
                 let bad = malformed_every.filter(|n| {
                     every += 1;
-                    every % n == 0
+                    every.is_multiple_of(*n)
                 });
                 if bad.is_some() {
                     let mut b = payload.clone();
