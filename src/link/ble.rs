@@ -66,7 +66,8 @@ impl BleLink {
     async fn start_scan(&self) -> Result<(), LinkError> {
         match self.adapter.start_scan(ScanFilter { services: vec![motion_uuid()] }).await {
             Ok(()) => Ok(()),
-            Err(e) if e.to_string().contains("InProgress") => Ok(()),
+            // Another client (or an earlier scan) is already discovering.
+            Err(e) if e.to_string().contains("InProgress") || e.to_string().contains("already in progress") => Ok(()),
             Err(e) => Err(bt_error("starting a scan", e)),
         }
     }

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use anklepump::core::pipeline::{Event, Pipeline};
+use anklepump::core::reps::Rep;
 use anklepump::link::{BleLink, Link, LinkError, LinkEvent, LinkState};
 use anklepump::sensor::protocol::{CpResult, ImuPacket, Opcode, SensorConfig};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -96,44 +97,101 @@ async fn streams_200hz_without_loss_then_resumes_after_a_forced_drop() {
     l.disconnect().await.expect("disconnect");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reps_counted_before_a_link_loss_stay_counted_and_counting_continues() {
-    let h = sensor("APS-4E95", "C0:FF:EE:00:4E:95", "p09_clock_seq_wrap.apcap", |s| s.speed = 4.0);
-    let mut l = link().await;
-    l.connect("C0:FF:EE:00:4E:95").await.expect("connect by address");
-    let mut rx = l.take_events().expect("events");
-    let mut pipeline = Pipeline::new(l.read_config().await.expect("config"));
-    l.start_streaming().await.expect("start");
-
-    let mut reps = Vec::new();
-    let mut feed = |evs: Vec<LinkEvent>, reps: &mut Vec<_>| {
-        for ev in evs {
-            if let LinkEvent::Imu { rx_ms, payload } = ev {
-                for e in pipeline.push_notification(rx_ms, &payload) {
-                    if let Event::Rep(r) = e {
-                        reps.push(r);
-                    }
+/// Feeds link events to the pipeline, collecting reps.
+fn feed(pipeline: &mut Pipeline, evs: Vec<LinkEvent>, reps: &mut Vec<Rep>) {
+    for ev in evs {
+        if let LinkEvent::Imu { rx_ms, payload } = ev {
+            for e in pipeline.push_notification(rx_ms, &payload) {
+                if let Event::Rep(r) = e {
+                    reps.push(r);
                 }
             }
         }
-    };
-    feed(collect(&mut rx, Duration::from_secs(6)).await, &mut reps);
-    let before = reps.clone();
-    assert!(before.len() >= 2, "reps before the drop: {}", before.len());
-    h.drop_link(Duration::from_millis(1500));
-    feed(collect(&mut rx, Duration::from_secs(9)).await, &mut reps);
-    l.disconnect().await.expect("disconnect");
+    }
+}
 
-    assert_eq!(&reps[..before.len()], &before[..], "no rep already counted is lost");
-    assert!(
-        reps.len() >= before.len() + 2,
-        "counting continues after the reconnect: {} → {}",
-        before.len(),
-        reps.len()
-    );
+/// Streams `trace_name` in real time, interrupts it after `first` with
+/// `interrupt`, streams `second` more; returns (reps before, all reps, pipeline).
+async fn session_across(
+    name: &str,
+    addr: &str,
+    tweak: impl FnOnce(&mut SensorSpec),
+    first: Duration,
+    interrupt: impl FnOnce(&SensorHandle),
+    second: Duration,
+) -> (Vec<Rep>, Vec<Rep>, Pipeline) {
+    let h = sensor(name, addr, "p05_fast_jerky_30.apcap", tweak);
+    let mut l = link().await;
+    l.connect(addr).await.expect("connect by address");
+    let mut rx = l.take_events().expect("events");
+    let mut pipeline = Pipeline::new(l.read_config().await.expect("config"));
+    l.start_streaming().await.expect("start");
+    let mut reps = Vec::new();
+    feed(&mut pipeline, collect(&mut rx, first).await, &mut reps);
+    let before = reps.clone();
+    interrupt(&h);
+    feed(&mut pipeline, collect(&mut rx, second).await, &mut reps);
+    l.disconnect().await.expect("disconnect");
+    (before, reps, pipeline)
+}
+
+fn assert_reps_continue(before: &[Rep], reps: &[Rep]) {
+    assert!(before.len() >= 2, "reps before the interruption: {}", before.len());
+    assert_eq!(&reps[..before.len()], before, "no rep already counted is lost");
+    assert!(reps.len() >= before.len() + 2, "counting continues: {} → {}", before.len(), reps.len());
     let last_before = before.last().expect("rep").end_s;
-    assert!(reps[before.len()].start_s > last_before, "the session timeline continues");
-    assert!(pipeline.counters().lost_samples > 0, "the gap shows as lost samples, not as a new session");
+    let spans: Vec<(f64, f64)> = reps.iter().map(|r| (r.start_s, r.end_s)).collect();
+    assert!(reps[before.len()].start_s >= last_before, "the session timeline continues: {spans:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reps_counted_before_a_link_loss_stay_counted_and_counting_continues() {
+    let (before, reps, p) = session_across(
+        "APS-4E95",
+        "C0:FF:EE:00:4E:95",
+        |_| {},
+        Duration::from_millis(6500),
+        |h| h.drop_link(Duration::from_secs(1)),
+        Duration::from_secs(7),
+    )
+    .await;
+    assert_reps_continue(&before, &reps);
+    let c = p.counters();
+    assert_eq!(c.reboots, 0);
+    assert!(c.lost_samples >= 100, "the gap (≥ 1 s at 100 Hz) shows as lost samples: {c:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sensor_reboot_mid_session_is_bridged_and_reps_continue() {
+    let (before, reps, p) = session_across(
+        "APS-B007",
+        "C0:FF:EE:00:B0:07",
+        |_| {},
+        Duration::from_millis(6500),
+        |h| h.reboot(Duration::from_secs(1)),
+        Duration::from_secs(7),
+    )
+    .await;
+    assert_reps_continue(&before, &reps);
+    assert_eq!(p.counters().reboots, 1, "{:?}", p.counters());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sensor_bluez_forgot_is_found_again_by_scanning() {
+    let (cfg, _) = trace("p09_clock_seq_wrap.apcap");
+    let h = sensor("APS-F0E7", "C0:FF:EE:00:F0:E7", "p09_clock_seq_wrap.apcap", |s| s.forget_on_loss = true);
+    let mut l = link().await;
+    l.connect("APS-F0E7").await.expect("connect");
+    let mut rx = l.take_events().expect("events");
+    l.start_streaming().await.expect("start");
+    let before = payloads(&collect(&mut rx, Duration::from_secs(2)).await);
+    h.drop_link(Duration::from_secs(1));
+    let evs = collect(&mut rx, Duration::from_secs(5)).await;
+    assert!(evs.contains(&LinkEvent::State(LinkState::Reconnecting)));
+    assert!(evs.contains(&LinkEvent::State(LinkState::Connected)), "{:?}", &evs[..evs.len().min(5)]);
+    assert!(!before.is_empty() && payloads(&evs).len() > 10, "streaming resumed");
+    assert_eq!(l.read_config().await.expect("config after re-discovery"), cfg);
+    l.disconnect().await.expect("disconnect");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

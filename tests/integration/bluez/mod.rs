@@ -177,14 +177,56 @@ async fn export(conn: Connection, st: Shared, spec: SensorSpec, dev: String) {
     server.at(dev.as_str(), Device { st, adapter: path(ADAPTER) }).await.expect("device");
 }
 
+/// Removes a sensor's objects from the bus (InterfacesRemoved).
+async fn forget(conn: &Connection, st: &Shared) {
+    let (dev, chars): (String, Vec<String>) = {
+        let s = lock(st);
+        (s.device_path.clone(), s.paths.values().cloned().collect())
+    };
+    let server = conn.object_server();
+    let mut services = Vec::new();
+    for c in &chars {
+        let _ = server.remove::<Characteristic, _>(c.as_str()).await;
+        if let Some((svc, _)) = c.rsplit_once('/') {
+            services.push(svc.to_string());
+        }
+    }
+    services.sort();
+    services.dedup();
+    for svc in services {
+        let _ = server.remove::<Service, _>(svc.as_str()).await;
+    }
+    let _ = server.remove::<Device, _>(dev.as_str()).await;
+}
+
 impl SensorHandle {
-    /// Drops the link now; the sensor is out of reach for `away`.
+    /// Drops the link now; the sensor is out of reach for `away`. With
+    /// `forget_on_loss`, its objects vanish from BlueZ meanwhile.
     pub fn drop_link(&self, away: Duration) {
         let (st, conn) = (self.st.clone(), self.conn.clone());
         let rt = self.rt.clone();
         std::thread::scope(|s| {
-            s.spawn(|| rt.block_on(async move { sensor::drop_link(&st, &conn, away).await }));
+            s.spawn(|| rt.block_on(async { sensor::drop_link(&st, &conn, away).await }));
         });
+        let spec = lock(&self.st).spec.clone();
+        if spec.forget_on_loss {
+            std::thread::scope(|s| {
+                s.spawn(|| rt.block_on(forget(&conn, &st)));
+            });
+            let (st, conn) = (self.st.clone(), self.conn.clone());
+            rt.spawn(async move {
+                tokio::time::sleep(away).await;
+                let dev = lock(&st).device_path.clone();
+                export(conn, st, spec, dev).await;
+            });
+        }
+    }
+
+    /// The sensor reboots: the link drops for `away`, then its sequence
+    /// number and clock restart.
+    pub fn reboot(&self, away: Duration) {
+        self.drop_link(away);
+        lock(&self.st).clock = sensor::Clock::Rebooted;
     }
     pub fn sent(&self) -> u64 {
         lock(&self.st).sent

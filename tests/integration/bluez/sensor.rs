@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use anklepump::sensor::protocol::{SensorConfig, Status};
+use anklepump::sensor::protocol::{ImuPacket, SensorConfig, Status};
 use tokio::time::Instant;
 use zbus::object_server::SignalEmitter;
 use zbus::zvariant::Value;
@@ -31,6 +31,9 @@ pub struct SensorSpec {
     pub uuids: Vec<String>,
     /// Serve the GATT services (false for a decoy).
     pub gatt: bool,
+    /// On link loss BlueZ forgets the device (its objects go away until the
+    /// sensor advertises again), so the app must scan again.
+    pub forget_on_loss: bool,
 }
 
 impl SensorSpec {
@@ -49,6 +52,7 @@ impl SensorSpec {
                 "0000180f-0000-1000-8000-00805f9b34fb".into(),
             ],
             gatt: true,
+            forget_on_loss: false,
         }
     }
 }
@@ -67,6 +71,17 @@ pub enum Kind {
     Status,
 }
 
+/// The sensor's clock as the replay reports it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Clock {
+    /// The capture's own sequence numbers and times.
+    Original,
+    /// Rebooted: the next payload restarts sequence and time.
+    Rebooted,
+    /// After a reboot: subtract these from sequence number and time.
+    Rebased(u16, u32),
+}
+
 pub struct State {
     pub spec: SensorSpec,
     pub config: SensorConfig,
@@ -82,6 +97,7 @@ pub struct State {
     pub pos: usize,
     /// Bumped on every Start/Stop/loss so stale streaming tasks end.
     pub generation: u64,
+    pub clock: Clock,
     pub sent: u64,
     pub malformed_sent: u64,
     pub identifies: u32,
@@ -110,6 +126,7 @@ impl State {
             origin: None,
             pos: 0,
             generation: 0,
+            clock: Clock::Original,
             sent: 0,
             malformed_sent: 0,
             identifies: 0,
@@ -145,6 +162,23 @@ impl State {
     }
 }
 
+impl State {
+    /// Rewrites a payload's sequence number and time after a reboot (the
+    /// sensor's clock restarted 1 s before its first notification).
+    fn rebase(&mut self, payload: Vec<u8>) -> Vec<u8> {
+        let Ok(mut pkt) = ImuPacket::decode(&payload) else { return payload };
+        let (seq0, t0) = match self.clock {
+            Clock::Original => return payload,
+            Clock::Rebooted => (pkt.seq, pkt.time_us.wrapping_sub(1_000_000)),
+            Clock::Rebased(s, t) => (s, t),
+        };
+        self.clock = Clock::Rebased(seq0, t0);
+        pkt.seq = pkt.seq.wrapping_sub(seq0);
+        pkt.time_us = pkt.time_us.wrapping_sub(t0);
+        pkt.encode()
+    }
+}
+
 /// Emits `PropertiesChanged(iface, {name: value})` on `path`.
 pub async fn changed(conn: &Connection, path: &str, iface: &'static str, props: Vec<(&'static str, Value<'_>)>) {
     let Ok(emitter) = SignalEmitter::new(conn, path.to_string()) else { return };
@@ -171,7 +205,9 @@ pub async fn stream(st: Shared, conn: Connection, generation: u64) {
             let now = s.now_ms();
             let mut due = Vec::new();
             while s.pos < s.spec.records.len() && s.spec.records[s.pos].0 <= now {
-                due.push(s.spec.records[s.pos].1.clone());
+                let p = s.spec.records[s.pos].1.clone();
+                let p = s.rebase(p);
+                due.push(p);
                 s.pos += 1;
             }
             let wait = match s.spec.records.get(s.pos) {
