@@ -24,7 +24,7 @@ use crate::sensor::protocol::{
 };
 
 type Notes = Pin<Box<dyn Stream<Item = ValueNotification> + Send>>;
-type Central_ = Pin<Box<dyn Stream<Item = CentralEvent> + Send>>;
+type CentralEvents = Pin<Box<dyn Stream<Item = CentralEvent> + Send>>;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const INDICATION_TIMEOUT: Duration = Duration::from_secs(3);
@@ -147,20 +147,37 @@ impl Conn {
                 Err(_) => return Err(LinkError::Timeout("connecting")),
             }
         }
+        match Self::setup(adapter, &p, found, tx, central, give_up).await {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                // Leave no half-open connection behind.
+                let _ = p.disconnect().await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn setup(
+        adapter: Adapter,
+        p: &Peripheral,
+        found: Found,
+        tx: UnboundedSender<LinkEvent>,
+        central: CentralEvents,
+        give_up: Duration,
+    ) -> Result<(Conn, DeviceInfo), LinkError> {
         p.discover_services().await.map_err(|e| bt_error("discovering services", e))?;
         if !p.services().iter().any(|s| s.uuid == motion_uuid()) {
-            let _ = p.disconnect().await;
             return Err(LinkError::NotAnAps(found.name, "Motion Service"));
         }
-        let chars = Chars::find(&p, &found.name)?;
+        let chars = Chars::find(p, &found.name)?;
         // Device Information and Battery are optional on some stacks.
         let mut info = DeviceInfo {
             name: found.name.clone(),
             id: found.id.clone(),
-            manufacturer: read_text(&p, uuids::MANUFACTURER_NAME).await,
-            model: read_text(&p, uuids::MODEL_NUMBER).await,
-            serial: read_text(&p, uuids::SERIAL_NUMBER).await,
-            firmware: read_text(&p, uuids::FIRMWARE_REVISION).await,
+            manufacturer: read_text(p, uuids::MANUFACTURER_NAME).await,
+            model: read_text(p, uuids::MODEL_NUMBER).await,
+            serial: read_text(p, uuids::SERIAL_NUMBER).await,
+            firmware: read_text(p, uuids::FIRMWARE_REVISION).await,
             battery: None,
         };
         if let Some(b) = &chars.battery {
@@ -176,7 +193,7 @@ impl Conn {
             tx,
             cp_tx,
         });
-        let notes = shared.attach(&p).await?;
+        let notes = shared.attach(p).await?;
         shared.emit(LinkEvent::State(LinkState::Connected));
         if let Some(b) = info.battery {
             shared.emit(LinkEvent::Battery(b));
@@ -260,7 +277,7 @@ async fn pump(
     adapter: Adapter,
     id: PeripheralId,
     found: Found,
-    mut central: Central_,
+    mut central: CentralEvents,
     mut notes: Notes,
     give_up: Duration,
 ) {

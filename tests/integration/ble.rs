@@ -266,3 +266,17 @@ async fn a_sensor_that_refuses_start_gives_a_readable_error() {
     let r = timeout(Duration::from_secs(5), l.disconnect()).await;
     assert!(matches!(r, Ok(Ok(()))));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_information_and_battery_are_optional() {
+    let h = sensor("APS-0D15", "C0:FF:EE:00:0D:15", "p09_clock_seq_wrap.apcap", |s| s.hide_dis_battery = true);
+    let mut l = link().await;
+    let info = l.connect("APS-0D15").await.expect("connects without DIS and Battery");
+    assert_eq!((info.model, info.firmware, info.battery), (None, None, None));
+    assert_eq!(info.name, "APS-0D15");
+    let mut rx = l.take_events().expect("events");
+    l.start_streaming().await.expect("start");
+    let got = payloads(&collect(&mut rx, Duration::from_secs(1)).await);
+    assert!(!got.is_empty() && got.len() as u64 == h.sent(), "streams all the same");
+    l.disconnect().await.expect("disconnect");
+}

@@ -163,6 +163,9 @@ async fn export(conn: Connection, st: Shared, spec: SensorSpec, dev: String) {
             ),
         ];
         for (sname, suuid, chars) in services {
+            if spec.hide_dis_battery && sname != "service0020" {
+                continue;
+            }
             let spath = format!("{dev}/{sname}");
             server.at(spath.as_str(), Service { uuid: suuid, device: path(&dev) }).await.expect("service");
             let base = u16::from_str_radix(&sname[7..], 16).expect("hex");

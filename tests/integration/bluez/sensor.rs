@@ -34,6 +34,8 @@ pub struct SensorSpec {
     /// On link loss BlueZ forgets the device (its objects go away until the
     /// sensor advertises again), so the app must scan again.
     pub forget_on_loss: bool,
+    /// BlueZ keeps Device Information and Battery to itself (some versions do).
+    pub hide_dis_battery: bool,
 }
 
 impl SensorSpec {
@@ -53,6 +55,7 @@ impl SensorSpec {
             ],
             gatt: true,
             forget_on_loss: false,
+            hide_dis_battery: false,
         }
     }
 }
