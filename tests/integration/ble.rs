@@ -73,12 +73,15 @@ async fn streams_200hz_without_loss_then_resumes_after_a_forced_drop() {
     assert_eq!(read.rate_hz, 200);
     l.start_streaming().await.expect("start");
 
-    let evs = collect(&mut rx, Duration::from_secs(10)).await;
+    let mut evs = collect(&mut rx, Duration::from_secs(10)).await;
+    let sent = h.sent() as usize;
+    // What was in flight at the 10 s mark.
+    evs.extend(collect(&mut rx, Duration::from_millis(200)).await);
     let got = payloads(&evs);
     let expect: Vec<Vec<u8>> = records.iter().take(got.len()).map(|r| r.1.clone()).collect();
-    assert!(got.len() > 120, "10 s at 200 Hz / 15 samples per notification: got {}", got.len());
+    assert!(sent > 120, "10 s at 200 Hz / 14 samples per notification: sent {sent}");
     assert_eq!(got, expect, "every payload arrives byte-identical and in order");
-    assert_eq!(got.len() as u64, h.sent(), "nothing the sensor sent was lost");
+    assert!(got.len() >= sent, "nothing the sensor sent in 10 s was lost: {} of {sent}", got.len());
 
     h.drop_link(Duration::from_secs(1));
     let evs = collect(&mut rx, Duration::from_secs(5)).await;
