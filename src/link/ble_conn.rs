@@ -271,7 +271,18 @@ impl Drop for Conn {
     }
 }
 
-/// Forwards notifications; on a link loss reconnects and resumes.
+/// A streaming link this long without an IMU notification is checked: a
+/// loss BlueZ never announced must not leave the user waiting forever.
+const SILENCE: Duration = Duration::from_secs(3);
+
+enum Step {
+    Lost,
+    Ended,
+    Continue,
+}
+
+/// Forwards notifications; on a link loss (announced by BlueZ, or noticed
+/// as a silent stream on a link that says it is down) reconnects and resumes.
 async fn pump(
     shared: Arc<Shared>,
     adapter: Adapter,
@@ -282,38 +293,61 @@ async fn pump(
     give_up: Duration,
 ) {
     let mut backoff = Backoff::standard(found.id.bytes().fold(0x9e37_79b9_u64, |h, b| h.rotate_left(5) ^ u64::from(b)));
+    let mut last_imu = Instant::now();
+    let mut watchdog = tokio::time::interval(Duration::from_secs(1));
     loop {
-        tokio::select! {
-            n = notes.next() => match n {
-                Some(n) => shared.dispatch(n),
-                None => notes = Box::pin(futures::stream::pending()),
-            },
+        let step = tokio::select! {
+            n = notes.next() => {
+                match n {
+                    Some(n) => {
+                        if n.uuid.as_u128() == uuids::IMU_DATA {
+                            last_imu = Instant::now();
+                        }
+                        shared.dispatch(n);
+                    }
+                    None => notes = Box::pin(futures::stream::pending()),
+                }
+                Step::Continue
+            }
             ev = central.next() => match ev {
-                Some(CentralEvent::DeviceDisconnected(d)) if d == id => {
-                    if shared.closing.load(Ordering::SeqCst) {
+                Some(CentralEvent::DeviceDisconnected(d)) if d == id => Step::Lost,
+                Some(_) => Step::Continue,
+                None => Step::Ended,
+            },
+            _ = watchdog.tick() => {
+                let silent = shared.streaming.load(Ordering::SeqCst) && last_imu.elapsed() > SILENCE;
+                if silent && !shared.peripheral().is_connected().await.unwrap_or(false) {
+                    tracing::warn!("{} went silent and is not connected", found.name);
+                    Step::Lost
+                } else {
+                    Step::Continue
+                }
+            }
+        };
+        match step {
+            Step::Continue => {}
+            Step::Ended => {
+                shared.emit(LinkEvent::State(LinkState::Lost));
+                return;
+            }
+            Step::Lost if shared.closing.load(Ordering::SeqCst) => return,
+            Step::Lost => {
+                tracing::info!("link to {} lost; reconnecting", found.name);
+                shared.emit(LinkEvent::State(LinkState::Reconnecting));
+                match retry(&mut backoff, give_up, |n| reattach(&shared, &adapter, &id, &found, n)).await {
+                    Ok(new_notes) => {
+                        notes = new_notes;
+                        last_imu = Instant::now();
+                        tracing::info!("link to {} back", found.name);
+                        shared.emit(LinkEvent::State(LinkState::Connected));
+                    }
+                    Err(e) => {
+                        tracing::warn!("giving up on {}: {e}", found.name);
+                        shared.emit(LinkEvent::State(LinkState::Lost));
                         return;
                     }
-                    tracing::info!("link to {} lost; reconnecting", found.name);
-                    shared.emit(LinkEvent::State(LinkState::Reconnecting));
-                    match retry(&mut backoff, give_up, |n| reattach(&shared, &adapter, &id, &found, n)).await {
-                        Ok(new_notes) => {
-                            notes = new_notes;
-                            tracing::info!("link to {} back", found.name);
-                            shared.emit(LinkEvent::State(LinkState::Connected));
-                        }
-                        Err(e) => {
-                            tracing::warn!("giving up on {}: {e}", found.name);
-                            shared.emit(LinkEvent::State(LinkState::Lost));
-                            return;
-                        }
-                    }
                 }
-                Some(_) => {}
-                None => {
-                    shared.emit(LinkEvent::State(LinkState::Lost));
-                    return;
-                }
-            },
+            }
         }
     }
 }

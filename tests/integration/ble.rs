@@ -283,3 +283,19 @@ async fn device_information_and_battery_are_optional() {
     assert!(!got.is_empty() && got.len() as u64 == h.sent(), "streams all the same");
     l.disconnect().await.expect("disconnect");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_loss_bluez_never_announces_is_noticed_and_recovered() {
+    let h = sensor("APS-5113", "C0:FF:EE:00:51:13", "p09_clock_seq_wrap.apcap", |s| s.silent_loss = true);
+    let mut l = link().await;
+    l.connect("APS-5113").await.expect("connect");
+    let mut rx = l.take_events().expect("events");
+    l.start_streaming().await.expect("start");
+    let before = payloads(&collect(&mut rx, Duration::from_secs(1)).await);
+    h.drop_link(Duration::from_secs(1));
+    let evs = collect(&mut rx, Duration::from_secs(8)).await;
+    assert!(evs.contains(&LinkEvent::State(LinkState::Reconnecting)), "the silence is noticed");
+    assert!(evs.contains(&LinkEvent::State(LinkState::Connected)));
+    assert!(!before.is_empty() && payloads(&evs).len() > 10, "streaming resumed");
+    l.disconnect().await.expect("disconnect");
+}

@@ -36,6 +36,8 @@ pub struct SensorSpec {
     pub forget_on_loss: bool,
     /// BlueZ keeps Device Information and Battery to itself (some versions do).
     pub hide_dis_battery: bool,
+    /// A link loss BlueZ does not announce (no PropertiesChanged).
+    pub silent_loss: bool,
 }
 
 impl SensorSpec {
@@ -56,6 +58,7 @@ impl SensorSpec {
             gatt: true,
             forget_on_loss: false,
             hide_dis_battery: false,
+            silent_loss: false,
         }
     }
 }
@@ -258,6 +261,9 @@ pub async fn drop_link(st: &Shared, conn: &Connection, away: Duration) {
         s.away_until = Some(Instant::now() + away);
         s.reappeared_at = Some(Instant::now() + away);
         s.first_after_reconnect = None;
+        if s.spec.silent_loss {
+            return;
+        }
         s.device_path.clone()
     };
     changed(
