@@ -4,5 +4,6 @@
 pub mod chart;
 pub mod cli;
 pub mod core;
+pub mod link;
 pub mod sensor;
 pub mod store;

@@ -8,9 +8,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod analyze;
-mod simulate;
+mod link;
 mod replay;
 mod report;
+mod simulate;
 mod store;
 
 #[derive(Debug, Parser)]
@@ -140,23 +141,49 @@ pub enum Command {
         #[arg(long, value_parser = store::parse_side)]
         side: Option<crate::sensor::capture::Side>,
     },
+    /// List APS-1 sensors in range (Bluetooth).
+    Scan {
+        /// How long to listen.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// Print JSON (`[{name, id, rssi, battery}]`).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a sensor's stream to an .apcap capture (Bluetooth).
+    Record {
+        /// The sensor's name or address (default: the first APS-1 found).
+        #[arg(long)]
+        device: Option<String>,
+        /// How long to record.
+        #[arg(long)]
+        seconds: f64,
+        /// The capture file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Which foot wears the sensor (left or right), written to the header.
+        #[arg(long, value_parser = parse_side)]
+        side: Option<crate::sensor::capture::Side>,
+    },
 }
 
-/// Runs a headless subcommand.
+fn parse_side(s: &str) -> Result<crate::sensor::capture::Side, String> {
+    crate::sensor::capture::Side::parse(s).ok_or_else(|| format!("`{s}` is not left or right"))
+}
+
+/// Runs a headless subcommand without a `--db` override.
 pub fn run(cmd: Command) -> ExitCode {
+    run_with_db(cmd, None)
+}
+
+/// Runs a headless subcommand; `db` is the global `--db` option.
+pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
+    let db = db.as_deref();
     match cmd {
         Command::Analyze { file, json, trace_out } => analyze::run(&file, json, trace_out.as_deref()),
         Command::Simulate { seed, scenario, preset, out, truth } => {
             simulate::run(seed, scenario.as_deref(), preset.as_deref(), &out, truth.as_deref())
         }
-        other => run_with_db(other, None),
-    }
-}
-
-/// Runs a headless subcommand with the global `--db` option.
-pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
-    let db = db.as_deref();
-    match cmd {
         Command::Import { file, side, at, pain_before, pain_after, stopped_for_pain, notes } => {
             store::import(db, store::ImportArgs { file, side, at, pain_before, pain_after, stopped_for_pain, notes })
         }
@@ -167,6 +194,7 @@ pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
             store::plan(db, store::PlanArgs { preset, sides, reps, hold, sessions, reminders })
         }
         Command::ReplaySession { file, speed, side } => replay::run(db, &file, speed, side),
-        other => run(other),
+        Command::Scan { seconds, json } => link::scan(seconds, json),
+        Command::Record { device, seconds, out, side } => link::record(device.as_deref(), seconds, &out, side),
     }
 }

@@ -2,8 +2,11 @@
 
 mod accuracy_sim;
 mod analyze;
+mod ble;
+mod ble_cli;
+mod bluez;
 mod sim;
-mod support;
 mod store;
 mod store_fhir;
 mod store_time;
+mod support;

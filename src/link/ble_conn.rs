@@ -1,0 +1,400 @@
+//! One open btleplug connection to an APS-1: service discovery,
+//! subscriptions, Control Point commands checked against their
+//! indications, and the pump task that stamps and forwards notifications
+//! and, when the link drops mid-session, reconnects (supervisor backoff),
+//! re-subscribes and writes Start again on the same session clock.
+
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use btleplug::api::{Central, CentralEvent, Characteristic, Peripheral as _, ValueNotification, WriteType};
+use btleplug::platform::{Adapter, Peripheral, PeripheralId};
+use futures::{Stream, StreamExt};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::time::{timeout, Instant};
+use uuid::Uuid;
+
+use super::ble::{bt_error, motion_uuid};
+use super::supervisor::{retry, Backoff};
+use super::{DeviceInfo, Found, LinkError, LinkEvent, LinkState};
+use crate::sensor::protocol::{
+    control_point_write, decode_battery, parse_indication, uuids, CpResult, Opcode, SensorConfig, Status,
+};
+
+type Notes = Pin<Box<dyn Stream<Item = ValueNotification> + Send>>;
+type CentralEvents = Pin<Box<dyn Stream<Item = CentralEvent> + Send>>;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const INDICATION_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The characteristics the app uses (stable across reconnects).
+#[derive(Clone)]
+struct Chars {
+    imu: Characteristic,
+    cp: Characteristic,
+    config: Characteristic,
+    status: Characteristic,
+    battery: Option<Characteristic>,
+}
+
+impl Chars {
+    fn find(p: &Peripheral, name: &str) -> Result<Self, LinkError> {
+        let all: Vec<Characteristic> = p.services().into_iter().flat_map(|s| s.characteristics).collect();
+        let get = |u: u128| all.iter().find(|c| c.uuid == Uuid::from_u128(u)).cloned();
+        let need = |u: u128, what: &'static str| get(u).ok_or_else(|| LinkError::NotAnAps(name.to_string(), what));
+        Ok(Chars {
+            imu: need(uuids::IMU_DATA, "IMU Data characteristic")?,
+            cp: need(uuids::CONTROL_POINT, "Control Point characteristic")?,
+            config: need(uuids::SENSOR_CONFIG, "Sensor Config characteristic")?,
+            status: need(uuids::STATUS, "Status characteristic")?,
+            battery: get(uuids::BATTERY_LEVEL),
+        })
+    }
+}
+
+/// State shared by the link handle and its pump.
+struct Shared {
+    peripheral: Mutex<Peripheral>,
+    chars: Chars,
+    /// The user wants streaming (so a reconnect writes Start again).
+    streaming: AtomicBool,
+    /// The user is disconnecting: a drop is not a loss.
+    closing: AtomicBool,
+    /// Session clock origin for `rx_ms` (first Start).
+    t0: Mutex<Option<Instant>>,
+    tx: UnboundedSender<LinkEvent>,
+    cp_tx: UnboundedSender<Vec<u8>>,
+}
+
+impl Shared {
+    fn peripheral(&self) -> Peripheral {
+        self.peripheral.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+    fn emit(&self, ev: LinkEvent) {
+        let _ = self.tx.send(ev);
+    }
+    /// Routes one notification by characteristic UUID (BlueZ also reports
+    /// reads as notifications, hence the filter).
+    fn dispatch(&self, n: ValueNotification) {
+        let u = n.uuid.as_u128();
+        if u == uuids::IMU_DATA {
+            let t0 = *self.t0.lock().unwrap_or_else(|e| e.into_inner());
+            let rx_ms = t0.map_or(0, |t| (Instant::now() - t).as_millis() as u64);
+            self.emit(LinkEvent::Imu { rx_ms, payload: n.value });
+        } else if u == uuids::CONTROL_POINT {
+            let _ = self.cp_tx.send(n.value);
+        } else if u == uuids::STATUS {
+            match Status::decode(&n.value) {
+                Ok(s) => self.emit(LinkEvent::Status(s)),
+                Err(e) => tracing::warn!("ignoring status notification: {e}"),
+            }
+        } else if u == uuids::BATTERY_LEVEL {
+            match decode_battery(&n.value) {
+                Ok(b) => self.emit(LinkEvent::Battery(b)),
+                Err(e) => tracing::warn!("ignoring battery notification: {e}"),
+            }
+        }
+    }
+
+    /// Connects (bounded), discovers services, opens the notification
+    /// stream and subscribes. Returns the stream.
+    async fn attach(&self, p: &Peripheral) -> Result<Notes, LinkError> {
+        if !p.is_connected().await.unwrap_or(false) {
+            match timeout(CONNECT_TIMEOUT, p.connect()).await {
+                Ok(r) => r.map_err(|e| bt_error("connecting", e))?,
+                Err(_) => return Err(LinkError::Timeout("connecting")),
+            }
+        }
+        p.discover_services().await.map_err(|e| bt_error("discovering services", e))?;
+        let notes = p.notifications().await.map_err(|e| bt_error("listening for notifications", e))?;
+        let c = &self.chars;
+        for ch in [Some(&c.imu), Some(&c.status), Some(&c.cp), c.battery.as_ref()].into_iter().flatten() {
+            p.subscribe(ch).await.map_err(|e| bt_error("subscribing", e))?;
+        }
+        Ok(notes)
+    }
+}
+
+/// An open connection.
+pub(super) struct Conn {
+    shared: Arc<Shared>,
+    cp_rx: tokio::sync::Mutex<UnboundedReceiver<Vec<u8>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+async fn read_text(p: &Peripheral, u: u128) -> Option<String> {
+    let all = p.characteristics();
+    let ch = all.iter().find(|c| c.uuid == Uuid::from_u128(u))?;
+    let bytes = p.read(ch).await.ok()?;
+    Some(String::from_utf8_lossy(&bytes).trim_end_matches('\0').to_string())
+}
+
+impl Conn {
+    pub(super) async fn open(
+        adapter: Adapter,
+        p: Peripheral,
+        found: Found,
+        tx: UnboundedSender<LinkEvent>,
+        give_up: Duration,
+    ) -> Result<(Conn, DeviceInfo), LinkError> {
+        let _ = tx.send(LinkEvent::State(LinkState::Connecting));
+        let central = adapter.events().await.map_err(|e| bt_error("watching the adapter", e))?;
+        if !p.is_connected().await.unwrap_or(false) {
+            match timeout(CONNECT_TIMEOUT, p.connect()).await {
+                Ok(r) => r.map_err(|e| bt_error("connecting", e))?,
+                Err(_) => return Err(LinkError::Timeout("connecting")),
+            }
+        }
+        match Self::setup(adapter, &p, found, tx, central, give_up).await {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                // Leave no half-open connection behind.
+                let _ = p.disconnect().await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn setup(
+        adapter: Adapter,
+        p: &Peripheral,
+        found: Found,
+        tx: UnboundedSender<LinkEvent>,
+        central: CentralEvents,
+        give_up: Duration,
+    ) -> Result<(Conn, DeviceInfo), LinkError> {
+        p.discover_services().await.map_err(|e| bt_error("discovering services", e))?;
+        if !p.services().iter().any(|s| s.uuid == motion_uuid()) {
+            return Err(LinkError::NotAnAps(found.name, "Motion Service"));
+        }
+        let chars = Chars::find(p, &found.name)?;
+        // Device Information and Battery are optional on some stacks.
+        let mut info = DeviceInfo {
+            name: found.name.clone(),
+            id: found.id.clone(),
+            manufacturer: read_text(p, uuids::MANUFACTURER_NAME).await,
+            model: read_text(p, uuids::MODEL_NUMBER).await,
+            serial: read_text(p, uuids::SERIAL_NUMBER).await,
+            firmware: read_text(p, uuids::FIRMWARE_REVISION).await,
+            battery: None,
+        };
+        if let Some(b) = &chars.battery {
+            info.battery = p.read(b).await.ok().and_then(|v| decode_battery(&v).ok());
+        }
+        let (cp_tx, cp_rx) = unbounded_channel();
+        let shared = Arc::new(Shared {
+            peripheral: Mutex::new(p.clone()),
+            chars,
+            streaming: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
+            t0: Mutex::new(None),
+            tx,
+            cp_tx,
+        });
+        let notes = shared.attach(p).await?;
+        shared.emit(LinkEvent::State(LinkState::Connected));
+        if let Some(b) = info.battery {
+            shared.emit(LinkEvent::Battery(b));
+        }
+        let task = tokio::spawn(pump(shared.clone(), adapter, p.id(), found, central, notes, give_up));
+        Ok((Conn { shared, cp_rx: tokio::sync::Mutex::new(cp_rx), task }, info))
+    }
+
+    pub(super) async fn read_config(&self) -> Result<SensorConfig, LinkError> {
+        let p = self.shared.peripheral();
+        let bytes = p.read(&self.shared.chars.config).await.map_err(|e| bt_error("reading the sensor config", e))?;
+        Ok(SensorConfig::decode(&bytes)?)
+    }
+
+    pub(super) async fn write_config(&self, cfg: SensorConfig) -> Result<(), LinkError> {
+        let p = self.shared.peripheral();
+        p.write(&self.shared.chars.config, &cfg.encode(), WriteType::WithResponse)
+            .await
+            .map_err(|e| bt_error("sensor config write", e))
+    }
+
+    /// Writes a Control Point command with response and waits for its
+    /// indication; a result other than success is an error.
+    pub(super) async fn command(&self, op: Opcode) -> Result<(), LinkError> {
+        let mut rx = self.cp_rx.lock().await;
+        while rx.try_recv().is_ok() {}
+        let p = self.shared.peripheral();
+        p.write(&self.shared.chars.cp, &control_point_write(op), WriteType::WithResponse)
+            .await
+            .map_err(|e| bt_error("control point write", e))?;
+        let deadline = Instant::now() + INDICATION_TIMEOUT;
+        loop {
+            match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Err(_) => return Err(LinkError::NoConfirmation(op)),
+                Ok(None) => return Err(LinkError::NotConnected),
+                Ok(Some(bytes)) => match parse_indication(&bytes) {
+                    Ok((o, CpResult::Success)) if o == op as u8 => return Ok(()),
+                    Ok((o, result)) if o == op as u8 => return Err(LinkError::Command { op, result }),
+                    _ => continue,
+                },
+            }
+        }
+    }
+
+    pub(super) async fn start(&self) -> Result<(), LinkError> {
+        self.shared.t0.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_with(Instant::now);
+        self.shared.streaming.store(true, Ordering::SeqCst);
+        let r = self.command(Opcode::StartStreaming).await;
+        if r.is_err() {
+            self.shared.streaming.store(false, Ordering::SeqCst);
+        }
+        r
+    }
+
+    pub(super) async fn stop(&self) -> Result<(), LinkError> {
+        self.shared.streaming.store(false, Ordering::SeqCst);
+        self.command(Opcode::StopStreaming).await
+    }
+
+    pub(super) async fn close(self) -> Result<(), LinkError> {
+        self.shared.closing.store(true, Ordering::SeqCst);
+        if self.shared.streaming.load(Ordering::SeqCst) {
+            let _ = self.stop().await;
+        }
+        let r = self.shared.peripheral().disconnect().await.map_err(|e| bt_error("disconnecting", e));
+        self.task.abort();
+        self.shared.emit(LinkEvent::State(LinkState::Lost));
+        r
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A streaming link this long without an IMU notification is checked: a
+/// loss BlueZ never announced must not leave the user waiting forever.
+const SILENCE: Duration = Duration::from_secs(3);
+
+enum Step {
+    Lost,
+    Ended,
+    Continue,
+}
+
+/// Forwards notifications; on a link loss (announced by BlueZ, or noticed
+/// as a silent stream on a link that says it is down) reconnects and resumes.
+async fn pump(
+    shared: Arc<Shared>,
+    adapter: Adapter,
+    id: PeripheralId,
+    found: Found,
+    mut central: CentralEvents,
+    mut notes: Notes,
+    give_up: Duration,
+) {
+    let mut backoff = Backoff::standard(found.id.bytes().fold(0x9e37_79b9_u64, |h, b| h.rotate_left(5) ^ u64::from(b)));
+    let mut last_imu = Instant::now();
+    let mut watchdog = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        let step = tokio::select! {
+            n = notes.next() => {
+                match n {
+                    Some(n) => {
+                        if n.uuid.as_u128() == uuids::IMU_DATA {
+                            last_imu = Instant::now();
+                        }
+                        shared.dispatch(n);
+                    }
+                    None => notes = Box::pin(futures::stream::pending()),
+                }
+                Step::Continue
+            }
+            ev = central.next() => match ev {
+                Some(CentralEvent::DeviceDisconnected(d)) if d == id => Step::Lost,
+                Some(_) => Step::Continue,
+                None => Step::Ended,
+            },
+            _ = watchdog.tick() => {
+                let silent = shared.streaming.load(Ordering::SeqCst) && last_imu.elapsed() > SILENCE;
+                if silent && !shared.peripheral().is_connected().await.unwrap_or(false) {
+                    tracing::warn!("{} went silent and is not connected", found.name);
+                    Step::Lost
+                } else {
+                    Step::Continue
+                }
+            }
+        };
+        match step {
+            Step::Continue => {}
+            Step::Ended => {
+                shared.emit(LinkEvent::State(LinkState::Lost));
+                return;
+            }
+            Step::Lost if shared.closing.load(Ordering::SeqCst) => return,
+            Step::Lost => {
+                tracing::info!("link to {} lost; reconnecting", found.name);
+                shared.emit(LinkEvent::State(LinkState::Reconnecting));
+                match retry(&mut backoff, give_up, |n| reattach(&shared, &adapter, &id, &found, n)).await {
+                    Ok(new_notes) => {
+                        notes = new_notes;
+                        last_imu = Instant::now();
+                        tracing::info!("link to {} back", found.name);
+                        shared.emit(LinkEvent::State(LinkState::Connected));
+                    }
+                    Err(e) => {
+                        tracing::warn!("giving up on {}: {e}", found.name);
+                        shared.emit(LinkEvent::State(LinkState::Lost));
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One reconnect attempt: find the device again if BlueZ forgot it,
+/// connect, re-subscribe, and write Start again if the session streams.
+async fn reattach(
+    shared: &Shared,
+    adapter: &Adapter,
+    id: &PeripheralId,
+    found: &Found,
+    attempt: u32,
+) -> Result<Notes, LinkError> {
+    tracing::debug!("reconnect attempt {attempt} to {}", found.name);
+    let p = match adapter.peripheral(id).await {
+        Ok(p) => p,
+        Err(_) => {
+            // BlueZ removed the device object: scan again for it.
+            let _ = adapter.start_scan(btleplug::api::ScanFilter { services: vec![motion_uuid()] }).await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let p = adapter.peripheral(id).await.map_err(|e| bt_error("finding the sensor again", e))?;
+            let _ = adapter.stop_scan().await;
+            p
+        }
+    };
+    let mut notes = shared.attach(&p).await?;
+    *shared.peripheral.lock().unwrap_or_else(|e| e.into_inner()) = p.clone();
+    if shared.streaming.load(Ordering::SeqCst) {
+        p.write(&shared.chars.cp, &control_point_write(Opcode::StartStreaming), WriteType::WithResponse)
+            .await
+            .map_err(|e| bt_error("control point write", e))?;
+        // The pump is busy here, so wait for the indication inline,
+        // forwarding whatever else arrives meanwhile.
+        let deadline = Instant::now() + INDICATION_TIMEOUT;
+        loop {
+            match tokio::time::timeout_at(deadline, notes.next()).await {
+                Err(_) | Ok(None) => return Err(LinkError::NoConfirmation(Opcode::StartStreaming)),
+                Ok(Some(n)) if n.uuid.as_u128() == uuids::CONTROL_POINT => match parse_indication(&n.value) {
+                    Ok((o, CpResult::Success)) if o == Opcode::StartStreaming as u8 => break,
+                    Ok((o, result)) if o == Opcode::StartStreaming as u8 => {
+                        return Err(LinkError::Command { op: Opcode::StartStreaming, result })
+                    }
+                    _ => {}
+                },
+                Ok(Some(n)) => shared.dispatch(n),
+            }
+        }
+    }
+    Ok(notes)
+}
