@@ -33,14 +33,21 @@ pub trait NotificationSource: Send {
     }
 }
 
-// PLUG-IN SPOT for the core simulator (branch `sim`), once merged:
-// impl NotificationSource for crate::core::sim::SimSensor {
-//     fn config(&self) -> SensorConfig { SimSensor::config(self) }
-//     fn next(&mut self, until_s: f64) -> Vec<(f64, Vec<u8>)> {
-//         self.next_notifications(until_s).into_iter().map(|n| (n.at_s, n.payload)).collect()
-//     }
-//     fn reboot(&mut self) { /* the sim's reboot knob */ }
-// }
+/// The seeded person-doing-pumps simulator as the demo sensor's source.
+impl NotificationSource for crate::core::sim::SimSensor {
+    fn config(&self) -> SensorConfig {
+        crate::core::sim::SimSensor::config(self)
+    }
+    fn next(&mut self, until_s: f64) -> Vec<(f64, Vec<u8>)> {
+        self.next_notifications(until_s).into_iter().map(|n| (n.at_s, n.payload)).collect()
+    }
+    fn reboot(&mut self) {
+        crate::core::sim::SimSensor::reboot(self)
+    }
+    fn name(&self) -> Option<String> {
+        self.scenario().device.clone()
+    }
+}
 
 /// Replays a capture's notifications at their recorded receive times.
 pub struct ReplaySource {

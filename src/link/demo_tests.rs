@@ -120,3 +120,31 @@ async fn config_writes_while_streaming_are_refused_and_identify_is_counted() {
     assert!(e.to_string().contains("refused"), "{e}");
     assert!(matches!(link.connect("APS-OTHER").await, Err(LinkError::NotFound(_))));
 }
+
+#[tokio::test]
+async fn the_simulated_person_streams_pumps_that_the_pipeline_counts() {
+    use crate::core::pipeline::{Event, Pipeline};
+    use crate::core::sim::{Scenario, SimSensor};
+    let mut sc = Scenario::preset("lying").expect("preset");
+    sc.sets = vec![3];
+    sc.seed = 7;
+    let sim = SimSensor::new(sc).expect("scenario");
+    let mut link = DemoLink::new(Box::new(sim)).with_speed(40.0);
+    link.connect("demo").await.expect("connect");
+    let mut rx = link.take_events().expect("events");
+    let cfg = link.read_config().await.expect("config");
+    link.start_streaming().await.expect("start");
+    let mut p = Pipeline::new(cfg);
+    let mut reps = 0;
+    let end = Instant::now() + Duration::from_secs(4);
+    while reps < 3 {
+        match tokio::time::timeout_at(end, rx.recv()).await {
+            Ok(Some(LinkEvent::Imu { rx_ms, payload })) => {
+                reps += p.push_notification(rx_ms, &payload).iter().filter(|e| matches!(e, Event::Rep(_))).count()
+            }
+            Ok(Some(_)) => {}
+            _ => break,
+        }
+    }
+    assert_eq!(reps, 3, "three simulated pumps arrive as three reps");
+}
