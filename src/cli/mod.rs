@@ -46,7 +46,7 @@ pub enum Command {
         #[arg(long)]
         scenario: Option<PathBuf>,
         /// Starting point: lying, seated, extended, mount3d, postop, continuous, pf_first, two_sets,
-        /// leg_shift, reboot_wrap, heavy_loss.
+        /// leg_shift, reboot_wrap, heavy_loss, demo (endless: refused here), random (every condition, drawn from --seed).
         #[arg(long)]
         preset: Option<String>,
         /// The .apcap to write.

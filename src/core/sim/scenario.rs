@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::sensor::capture::Side;
+use crate::sensor::protocol::{SensorConfig, ACCEL_RANGES_G, GYRO_RANGES_DPS, RATES_HZ};
 
 mod presets;
-use crate::sensor::protocol::{SensorConfig, ACCEL_RANGES_G, GYRO_RANGES_DPS, RATES_HZ};
+mod random;
 pub use presets::PRESETS;
 
 /// A scenario the simulator cannot run.
@@ -71,6 +72,8 @@ pub struct Scenario {
     pub mtu: u16,
     pub accel_range_g: u8,
     pub gyro_range_dps: u16,
+    /// Raise a range that the motion would clip to the next allowed one (as a careful setup would).
+    pub auto_range: bool,
     pub accel_noise_mg: f64,
     pub gyro_noise_dps: f64,
     pub accel_bias_mg: [f64; 3],
@@ -161,6 +164,7 @@ impl Default for Scenario {
             mtu: 185,
             accel_range_g: 8,
             gyro_range_dps: 500,
+            auto_range: true,
             accel_noise_mg: 3.0,
             gyro_noise_dps: 0.1,
             accel_bias_mg: [5.0, -8.0, 3.0],
@@ -237,8 +241,11 @@ impl Scenario {
         if !GYRO_RANGES_DPS.contains(&self.gyro_range_dps) {
             return bad(format!("gyro_range_dps {} is not one of {GYRO_RANGES_DPS:?}", self.gyro_range_dps));
         }
-        if !(23..=517).contains(&self.mtu) {
-            return bad(format!("mtu {} is outside 23..=517", self.mtu));
+        if !(23..=247).contains(&self.mtu) {
+            return bad(format!(
+                "mtu {} is outside 23..=247 (the APS-1 packs at most 19 samples, at MTU 247)",
+                self.mtu
+            ));
         }
         if self.calib_s < 2.0 || self.calib_s > 60.0 {
             return bad(format!("calib_s {} must be within 2..60 (the contract needs >= 2 s still)", self.calib_s));

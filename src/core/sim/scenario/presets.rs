@@ -5,7 +5,7 @@ use super::{Mount, Posture, Scenario, SimError};
 use crate::sensor::capture::Side;
 
 /// Names accepted by [`Scenario::preset`].
-pub const PRESETS: [&str; 12] = [
+pub const PRESETS: [&str; 13] = [
     "lying",
     "seated",
     "extended",
@@ -18,6 +18,7 @@ pub const PRESETS: [&str; 12] = [
     "reboot_wrap",
     "heavy_loss",
     "demo",
+    "random",
 ];
 
 impl Scenario {
@@ -111,6 +112,8 @@ impl Scenario {
                 max_per_event: 4,
                 ..d
             },
+            // every condition at once, drawn from the scenario's seed (see `Scenario::random`)
+            "random" => return Ok(Scenario::random(d.seed)),
             "demo" => Scenario { endless: true, sets: vec![10], rest_s: 20.0, ..d },
             other => return Err(SimError::UnknownPreset(other.to_string(), PRESETS.join(", "))),
         };
