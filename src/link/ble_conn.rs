@@ -12,7 +12,7 @@ use btleplug::api::{Central, CentralEvent, Characteristic, Peripheral as _, Valu
 use btleplug::platform::{Adapter, Peripheral};
 use futures::Stream;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
-use tokio::time::{timeout, Instant};
+use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::ble::{bt_error, motion_uuid};
@@ -99,12 +99,7 @@ impl Shared {
     /// Connects (bounded), discovers services, opens the notification
     /// stream and subscribes. Returns the stream.
     pub(super) async fn attach(&self, p: &Peripheral) -> Result<Notes, LinkError> {
-        if !p.is_connected().await.unwrap_or(false) {
-            match timeout(CONNECT_TIMEOUT, p.connect()).await {
-                Ok(r) => r.map_err(|e| bt_error("connecting", e))?,
-                Err(_) => return Err(LinkError::Timeout("connecting")),
-            }
-        }
+        ensure_connected(p).await?;
         p.discover_services().await.map_err(|e| bt_error("discovering services", e))?;
         let notes = p.notifications().await.map_err(|e| bt_error("listening for notifications", e))?;
         let c = &self.chars;
@@ -120,6 +115,29 @@ pub(super) struct Conn {
     shared: Arc<Shared>,
     cp_rx: tokio::sync::Mutex<UnboundedReceiver<Vec<u8>>>,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// Connects unless already connected (bounded). A connect already under
+/// way (BlueZ answers `InProgress`) is waited for, not treated as failure.
+async fn ensure_connected(p: &Peripheral) -> Result<(), LinkError> {
+    if p.is_connected().await.unwrap_or(false) {
+        return Ok(());
+    }
+    let deadline = Instant::now() + CONNECT_TIMEOUT;
+    match tokio::time::timeout_at(deadline, p.connect()).await {
+        Err(_) => Err(LinkError::Timeout("connecting")),
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) if e.to_string().contains("InProgress") || e.to_string().contains("already in progress") => {
+            while Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                if p.is_connected().await.unwrap_or(false) {
+                    return Ok(());
+                }
+            }
+            Err(LinkError::Timeout("connecting"))
+        }
+        Ok(Err(e)) => Err(bt_error("connecting", e)),
+    }
 }
 
 async fn read_text(p: &Peripheral, u: u128) -> Option<String> {
@@ -139,12 +157,7 @@ impl Conn {
     ) -> Result<(Conn, DeviceInfo), LinkError> {
         let _ = tx.send(LinkEvent::State(LinkState::Connecting));
         let central = adapter.events().await.map_err(|e| bt_error("watching the adapter", e))?;
-        if !p.is_connected().await.unwrap_or(false) {
-            match timeout(CONNECT_TIMEOUT, p.connect()).await {
-                Ok(r) => r.map_err(|e| bt_error("connecting", e))?,
-                Err(_) => return Err(LinkError::Timeout("connecting")),
-            }
-        }
+        ensure_connected(&p).await?;
         match Self::setup(adapter, &p, found, tx, central, give_up).await {
             Ok(v) => Ok(v),
             Err(e) => {

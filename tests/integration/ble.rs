@@ -313,3 +313,14 @@ async fn a_link_loss_bluez_never_announces_is_noticed_and_recovered() {
     assert!(!before.is_empty() && payloads(&evs).len() > 10, "streaming resumed");
     l.disconnect().await.expect("disconnect");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connect_already_under_way_is_waited_for() {
+    let h = sensor("APS-2C2C", "C0:FF:EE:00:2C:2C", "p01_lying_clean.apcap", |_| {});
+    let (mut a, mut b) = (link().await, link().await);
+    let (ra, rb) = tokio::join!(a.connect("APS-2C2C"), b.connect("APS-2C2C"));
+    ra.expect("first connect");
+    rb.expect("second connect waits for the first (BlueZ says InProgress)");
+    assert_eq!(h.connects(), 1, "one link-layer connection");
+    assert_eq!(b.read_config().await.expect("config"), a.read_config().await.expect("config"));
+}
