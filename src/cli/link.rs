@@ -19,19 +19,32 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("cannot start the async runtime: {e}"))
 }
 
+/// `--seconds` as a duration: finite, ≥ 0, at most a day.
+fn seconds_arg(seconds: f64) -> Result<Duration, String> {
+    if seconds.is_finite() && (0.0..=86_400.0).contains(&seconds) {
+        Ok(Duration::from_secs_f64(seconds))
+    } else {
+        Err(format!("--seconds must be between 0 and 86400, not {seconds}"))
+    }
+}
+
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("anklepump: {msg}");
     ExitCode::from(1)
 }
 
 pub fn scan(seconds: f64, json: bool) -> ExitCode {
+    let listen = match seconds_arg(seconds) {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
     let rt = match runtime() {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
     let found = rt.block_on(async {
         let mut link = BleLink::new().await?;
-        link.scan(Duration::from_secs_f64(seconds.clamp(0.1, 600.0))).await
+        link.scan(listen).await
     });
     let found = match found {
         Ok(f) => f,
@@ -57,11 +70,15 @@ pub fn scan(seconds: f64, json: bool) -> ExitCode {
 }
 
 pub fn record(device: Option<&str>, seconds: f64, out: &Path, side: Option<Side>) -> ExitCode {
+    let length = match seconds_arg(seconds) {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
     let rt = match runtime() {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
-    match rt.block_on(record_async(device, seconds, out, side)) {
+    match rt.block_on(record_async(device, length, out, side)) {
         Ok((n, name)) => {
             println!("recorded {n} notifications from {name} to {}", out.display());
             ExitCode::SUCCESS
@@ -72,7 +89,7 @@ pub fn record(device: Option<&str>, seconds: f64, out: &Path, side: Option<Side>
 
 async fn record_async(
     device: Option<&str>,
-    seconds: f64,
+    length: Duration,
     out: &Path,
     side: Option<Side>,
 ) -> Result<(u64, String), LinkError> {
@@ -92,7 +109,7 @@ async fn record_async(
         let _ = std::fs::remove_file(out);
         return Err(e);
     }
-    let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(seconds.clamp(0.0, 86_400.0));
+    let deadline = tokio::time::Instant::now() + length;
     let mut lost = false;
     loop {
         tokio::select! {

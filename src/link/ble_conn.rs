@@ -1,8 +1,7 @@
 //! One open btleplug connection to an APS-1: service discovery,
 //! subscriptions, Control Point commands checked against their
-//! indications, and the pump task that stamps and forwards notifications
-//! and, when the link drops mid-session, reconnects (supervisor backoff),
-//! re-subscribes and writes Start again on the same session clock.
+//! indications; notification routing and session-clock stamping. The pump
+//! task that forwards them and reconnects lives in `ble_pump`.
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,33 +9,32 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use btleplug::api::{Central, CentralEvent, Characteristic, Peripheral as _, ValueNotification, WriteType};
-use btleplug::platform::{Adapter, Peripheral, PeripheralId};
-use futures::{Stream, StreamExt};
+use btleplug::platform::{Adapter, Peripheral};
+use futures::Stream;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
-use tokio::time::{timeout, Instant};
+use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::ble::{bt_error, motion_uuid};
-use super::supervisor::{retry, Backoff};
 use super::{DeviceInfo, Found, LinkError, LinkEvent, LinkState};
 use crate::sensor::protocol::{
     control_point_write, decode_battery, parse_indication, uuids, CpResult, Opcode, SensorConfig, Status,
 };
 
-type Notes = Pin<Box<dyn Stream<Item = ValueNotification> + Send>>;
-type CentralEvents = Pin<Box<dyn Stream<Item = CentralEvent> + Send>>;
+pub(super) type Notes = Pin<Box<dyn Stream<Item = ValueNotification> + Send>>;
+pub(super) type CentralEvents = Pin<Box<dyn Stream<Item = CentralEvent> + Send>>;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const INDICATION_TIMEOUT: Duration = Duration::from_secs(3);
+pub(super) const INDICATION_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The characteristics the app uses (stable across reconnects).
 #[derive(Clone)]
-struct Chars {
-    imu: Characteristic,
-    cp: Characteristic,
-    config: Characteristic,
-    status: Characteristic,
-    battery: Option<Characteristic>,
+pub(super) struct Chars {
+    pub(super) imu: Characteristic,
+    pub(super) cp: Characteristic,
+    pub(super) config: Characteristic,
+    pub(super) status: Characteristic,
+    pub(super) battery: Option<Characteristic>,
 }
 
 impl Chars {
@@ -55,29 +53,29 @@ impl Chars {
 }
 
 /// State shared by the link handle and its pump.
-struct Shared {
-    peripheral: Mutex<Peripheral>,
-    chars: Chars,
+pub(super) struct Shared {
+    pub(super) peripheral: Mutex<Peripheral>,
+    pub(super) chars: Chars,
     /// The user wants streaming (so a reconnect writes Start again).
-    streaming: AtomicBool,
+    pub(super) streaming: AtomicBool,
     /// The user is disconnecting: a drop is not a loss.
-    closing: AtomicBool,
+    pub(super) closing: AtomicBool,
     /// Session clock origin for `rx_ms` (first Start).
-    t0: Mutex<Option<Instant>>,
-    tx: UnboundedSender<LinkEvent>,
-    cp_tx: UnboundedSender<Vec<u8>>,
+    pub(super) t0: Mutex<Option<Instant>>,
+    pub(super) tx: UnboundedSender<LinkEvent>,
+    pub(super) cp_tx: UnboundedSender<Vec<u8>>,
 }
 
 impl Shared {
-    fn peripheral(&self) -> Peripheral {
+    pub(super) fn peripheral(&self) -> Peripheral {
         self.peripheral.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
-    fn emit(&self, ev: LinkEvent) {
+    pub(super) fn emit(&self, ev: LinkEvent) {
         let _ = self.tx.send(ev);
     }
     /// Routes one notification by characteristic UUID (BlueZ also reports
     /// reads as notifications, hence the filter).
-    fn dispatch(&self, n: ValueNotification) {
+    pub(super) fn dispatch(&self, n: ValueNotification) {
         let u = n.uuid.as_u128();
         if u == uuids::IMU_DATA {
             let t0 = *self.t0.lock().unwrap_or_else(|e| e.into_inner());
@@ -100,13 +98,8 @@ impl Shared {
 
     /// Connects (bounded), discovers services, opens the notification
     /// stream and subscribes. Returns the stream.
-    async fn attach(&self, p: &Peripheral) -> Result<Notes, LinkError> {
-        if !p.is_connected().await.unwrap_or(false) {
-            match timeout(CONNECT_TIMEOUT, p.connect()).await {
-                Ok(r) => r.map_err(|e| bt_error("connecting", e))?,
-                Err(_) => return Err(LinkError::Timeout("connecting")),
-            }
-        }
+    pub(super) async fn attach(&self, p: &Peripheral) -> Result<Notes, LinkError> {
+        ensure_connected(p).await?;
         p.discover_services().await.map_err(|e| bt_error("discovering services", e))?;
         let notes = p.notifications().await.map_err(|e| bt_error("listening for notifications", e))?;
         let c = &self.chars;
@@ -122,6 +115,29 @@ pub(super) struct Conn {
     shared: Arc<Shared>,
     cp_rx: tokio::sync::Mutex<UnboundedReceiver<Vec<u8>>>,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// Connects unless already connected (bounded). A connect already under
+/// way (BlueZ answers `InProgress`) is waited for, not treated as failure.
+async fn ensure_connected(p: &Peripheral) -> Result<(), LinkError> {
+    if p.is_connected().await.unwrap_or(false) {
+        return Ok(());
+    }
+    let deadline = Instant::now() + CONNECT_TIMEOUT;
+    match tokio::time::timeout_at(deadline, p.connect()).await {
+        Err(_) => Err(LinkError::Timeout("connecting")),
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) if e.to_string().contains("InProgress") || e.to_string().contains("already in progress") => {
+            while Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                if p.is_connected().await.unwrap_or(false) {
+                    return Ok(());
+                }
+            }
+            Err(LinkError::Timeout("connecting"))
+        }
+        Ok(Err(e)) => Err(bt_error("connecting", e)),
+    }
 }
 
 async fn read_text(p: &Peripheral, u: u128) -> Option<String> {
@@ -141,12 +157,7 @@ impl Conn {
     ) -> Result<(Conn, DeviceInfo), LinkError> {
         let _ = tx.send(LinkEvent::State(LinkState::Connecting));
         let central = adapter.events().await.map_err(|e| bt_error("watching the adapter", e))?;
-        if !p.is_connected().await.unwrap_or(false) {
-            match timeout(CONNECT_TIMEOUT, p.connect()).await {
-                Ok(r) => r.map_err(|e| bt_error("connecting", e))?,
-                Err(_) => return Err(LinkError::Timeout("connecting")),
-            }
-        }
+        ensure_connected(&p).await?;
         match Self::setup(adapter, &p, found, tx, central, give_up).await {
             Ok(v) => Ok(v),
             Err(e) => {
@@ -198,7 +209,7 @@ impl Conn {
         if let Some(b) = info.battery {
             shared.emit(LinkEvent::Battery(b));
         }
-        let task = tokio::spawn(pump(shared.clone(), adapter, p.id(), found, central, notes, give_up));
+        let task = tokio::spawn(super::ble_pump::pump(shared.clone(), adapter, p.id(), found, central, notes, give_up));
         Ok((Conn { shared, cp_rx: tokio::sync::Mutex::new(cp_rx), task }, info))
     }
 
@@ -269,132 +280,4 @@ impl Drop for Conn {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-/// A streaming link this long without an IMU notification is checked: a
-/// loss BlueZ never announced must not leave the user waiting forever.
-const SILENCE: Duration = Duration::from_secs(3);
-
-enum Step {
-    Lost,
-    Ended,
-    Continue,
-}
-
-/// Forwards notifications; on a link loss (announced by BlueZ, or noticed
-/// as a silent stream on a link that says it is down) reconnects and resumes.
-async fn pump(
-    shared: Arc<Shared>,
-    adapter: Adapter,
-    id: PeripheralId,
-    found: Found,
-    mut central: CentralEvents,
-    mut notes: Notes,
-    give_up: Duration,
-) {
-    let mut backoff = Backoff::standard(found.id.bytes().fold(0x9e37_79b9_u64, |h, b| h.rotate_left(5) ^ u64::from(b)));
-    let mut last_imu = Instant::now();
-    let mut watchdog = tokio::time::interval(Duration::from_secs(1));
-    loop {
-        let step = tokio::select! {
-            n = notes.next() => {
-                match n {
-                    Some(n) => {
-                        if n.uuid.as_u128() == uuids::IMU_DATA {
-                            last_imu = Instant::now();
-                        }
-                        shared.dispatch(n);
-                    }
-                    None => notes = Box::pin(futures::stream::pending()),
-                }
-                Step::Continue
-            }
-            ev = central.next() => match ev {
-                Some(CentralEvent::DeviceDisconnected(d)) if d == id => Step::Lost,
-                Some(_) => Step::Continue,
-                None => Step::Ended,
-            },
-            _ = watchdog.tick() => {
-                let silent = shared.streaming.load(Ordering::SeqCst) && last_imu.elapsed() > SILENCE;
-                if silent && !shared.peripheral().is_connected().await.unwrap_or(false) {
-                    tracing::warn!("{} went silent and is not connected", found.name);
-                    Step::Lost
-                } else {
-                    Step::Continue
-                }
-            }
-        };
-        match step {
-            Step::Continue => {}
-            Step::Ended => {
-                shared.emit(LinkEvent::State(LinkState::Lost));
-                return;
-            }
-            Step::Lost if shared.closing.load(Ordering::SeqCst) => return,
-            Step::Lost => {
-                tracing::info!("link to {} lost; reconnecting", found.name);
-                shared.emit(LinkEvent::State(LinkState::Reconnecting));
-                match retry(&mut backoff, give_up, |n| reattach(&shared, &adapter, &id, &found, n)).await {
-                    Ok(new_notes) => {
-                        notes = new_notes;
-                        last_imu = Instant::now();
-                        tracing::info!("link to {} back", found.name);
-                        shared.emit(LinkEvent::State(LinkState::Connected));
-                    }
-                    Err(e) => {
-                        tracing::warn!("giving up on {}: {e}", found.name);
-                        shared.emit(LinkEvent::State(LinkState::Lost));
-                        return;
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// One reconnect attempt: find the device again if BlueZ forgot it,
-/// connect, re-subscribe, and write Start again if the session streams.
-async fn reattach(
-    shared: &Shared,
-    adapter: &Adapter,
-    id: &PeripheralId,
-    found: &Found,
-    attempt: u32,
-) -> Result<Notes, LinkError> {
-    tracing::debug!("reconnect attempt {attempt} to {}", found.name);
-    let p = match adapter.peripheral(id).await {
-        Ok(p) => p,
-        Err(_) => {
-            // BlueZ removed the device object: scan again for it.
-            let _ = adapter.start_scan(btleplug::api::ScanFilter { services: vec![motion_uuid()] }).await;
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            let p = adapter.peripheral(id).await.map_err(|e| bt_error("finding the sensor again", e))?;
-            let _ = adapter.stop_scan().await;
-            p
-        }
-    };
-    let mut notes = shared.attach(&p).await?;
-    *shared.peripheral.lock().unwrap_or_else(|e| e.into_inner()) = p.clone();
-    if shared.streaming.load(Ordering::SeqCst) {
-        p.write(&shared.chars.cp, &control_point_write(Opcode::StartStreaming), WriteType::WithResponse)
-            .await
-            .map_err(|e| bt_error("control point write", e))?;
-        // The pump is busy here, so wait for the indication inline,
-        // forwarding whatever else arrives meanwhile.
-        let deadline = Instant::now() + INDICATION_TIMEOUT;
-        loop {
-            match tokio::time::timeout_at(deadline, notes.next()).await {
-                Err(_) | Ok(None) => return Err(LinkError::NoConfirmation(Opcode::StartStreaming)),
-                Ok(Some(n)) if n.uuid.as_u128() == uuids::CONTROL_POINT => match parse_indication(&n.value) {
-                    Ok((o, CpResult::Success)) if o == Opcode::StartStreaming as u8 => break,
-                    Ok((o, result)) if o == Opcode::StartStreaming as u8 => {
-                        return Err(LinkError::Command { op: Opcode::StartStreaming, result })
-                    }
-                    _ => {}
-                },
-                Ok(Some(n)) => shared.dispatch(n),
-            }
-        }
-    }
-    Ok(notes)
 }

@@ -15,6 +15,7 @@ use crate::sensor::protocol::{CpResult, Opcode, ProtocolError, SensorConfig, Sta
 
 pub mod ble;
 mod ble_conn;
+mod ble_pump;
 pub mod demo;
 pub mod recorder;
 pub mod supervisor;

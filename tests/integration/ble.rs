@@ -5,9 +5,10 @@
 
 use std::time::Duration;
 
+use anklepump::core::analysis::analyze;
 use anklepump::core::pipeline::{Event, Pipeline};
 use anklepump::core::reps::Rep;
-use anklepump::link::{BleLink, Link, LinkError, LinkEvent, LinkState};
+use anklepump::link::{BleLink, CaptureRecorder, Link, LinkError, LinkEvent, LinkState};
 use anklepump::sensor::protocol::{CpResult, ImuPacket, Opcode, SensorConfig};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{timeout, Instant};
@@ -100,9 +101,11 @@ async fn streams_200hz_without_loss_then_resumes_after_a_forced_drop() {
     l.disconnect().await.expect("disconnect");
 }
 
-/// Feeds link events to the pipeline, collecting reps.
-fn feed(pipeline: &mut Pipeline, evs: Vec<LinkEvent>, reps: &mut Vec<Rep>) {
+/// Feeds link events to the pipeline (and the session's capture),
+/// collecting reps.
+fn feed(pipeline: &mut Pipeline, rec: &mut CaptureRecorder, evs: Vec<LinkEvent>, reps: &mut Vec<Rep>) {
     for ev in evs {
+        rec.record_event(&ev).expect("record");
         if let LinkEvent::Imu { rx_ms, payload } = ev {
             for e in pipeline.push_notification(rx_ms, &payload) {
                 if let Event::Rep(r) = e {
@@ -127,14 +130,25 @@ async fn session_across(
     let mut l = link().await;
     l.connect(addr).await.expect("connect by address");
     let mut rx = l.take_events().expect("events");
-    let mut pipeline = Pipeline::new(l.read_config().await.expect("config"));
+    let cfg = l.read_config().await.expect("config");
+    let mut pipeline = Pipeline::new(cfg);
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("session.apcap");
+    let mut rec = CaptureRecorder::create(&path, cfg, Some(name), None, &[]).expect("capture");
     l.start_streaming().await.expect("start");
     let mut reps = Vec::new();
-    feed(&mut pipeline, collect(&mut rx, first).await, &mut reps);
+    feed(&mut pipeline, &mut rec, collect(&mut rx, first).await, &mut reps);
     let before = reps.clone();
     interrupt(&h);
-    feed(&mut pipeline, collect(&mut rx, second).await, &mut reps);
+    feed(&mut pipeline, &mut rec, collect(&mut rx, second).await, &mut reps);
     l.disconnect().await.expect("disconnect");
+    rec.finish().expect("finish");
+    // The session's capture re-analyses to the same reps (for bug reports).
+    let file = std::io::BufReader::new(std::fs::File::open(&path).expect("open"));
+    let again = analyze(file, false).expect("analyze").analysis.reps;
+    let key = |r: &Rep| [r.start_s, r.end_s, r.rom_deg].map(|v| (v * 100.0).round() as i64);
+    let (again, live): (Vec<_>, Vec<_>) = (again.iter().map(key).collect(), reps.iter().map(key).collect());
+    assert!(again.len() >= live.len() && again[..live.len()] == live[..], "{again:?}\n vs {live:?}");
     (before, reps, pipeline)
 }
 
@@ -298,4 +312,15 @@ async fn a_link_loss_bluez_never_announces_is_noticed_and_recovered() {
     assert!(evs.contains(&LinkEvent::State(LinkState::Connected)));
     assert!(!before.is_empty() && payloads(&evs).len() > 10, "streaming resumed");
     l.disconnect().await.expect("disconnect");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connect_already_under_way_is_waited_for() {
+    let h = sensor("APS-2C2C", "C0:FF:EE:00:2C:2C", "p01_lying_clean.apcap", |_| {});
+    let (mut a, mut b) = (link().await, link().await);
+    let (ra, rb) = tokio::join!(a.connect("APS-2C2C"), b.connect("APS-2C2C"));
+    ra.expect("first connect");
+    rb.expect("second connect waits for the first (BlueZ says InProgress)");
+    assert_eq!(h.connects(), 1, "one link-layer connection");
+    assert_eq!(b.read_config().await.expect("config"), a.read_config().await.expect("config"));
 }

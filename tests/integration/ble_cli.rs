@@ -133,6 +133,14 @@ fn no_dbus_is_a_one_line_error() {
 }
 
 #[test]
+fn a_nonsense_duration_is_a_one_line_error() {
+    let out = anklepump("unix:path=/nonexistent/anklepump-test", &["record", "--seconds", "NaN", "--out", "/dev/null"]);
+    assert_one_line_failure(&out, "--seconds");
+    let out = anklepump("unix:path=/nonexistent/anklepump-test", &["scan", "--seconds=-1"]);
+    assert_one_line_failure(&out, "--seconds");
+}
+
+#[test]
 fn a_bus_without_bluez_is_a_one_line_error() {
     let bus = Bus::start();
     let out = anklepump(&bus.address, &["scan", "--seconds", "0.2"]);

@@ -101,6 +101,16 @@ impl Device {
         }
         {
             let mut s = lock(&self.st);
+            if s.connecting {
+                return Err(BluezError::InProgress("Operation already in progress".into()));
+            }
+            s.connecting = true;
+        }
+        // Link-layer connection and service resolution take a moment.
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        {
+            let mut s = lock(&self.st);
+            s.connecting = false;
             s.connected = true;
             s.connects += 1;
         }
