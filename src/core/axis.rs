@@ -20,7 +20,7 @@ pub struct AxisEstimator {
 /// Angular speed (rad/s) counted as motion (slow post-operative moves are ~4°/s).
 const MOTION_RAD_S: f64 = 0.03;
 /// Net rotation (rad) of the first movement needed before the axis is trusted.
-const FIRST_MOVE_RAD: f64 = 0.05;
+const FIRST_MOVE_RAD: f64 = 0.035;
 
 impl Default for AxisEstimator {
     fn default() -> Self {
@@ -39,6 +39,11 @@ impl AxisEstimator {
     /// Returns true when the axis was found or refined by this sample.
     pub fn push(&mut self, w: Vector3<f64>, dt: f64) -> bool {
         let speed = w.norm();
+        if self.axis.is_none() {
+            // Every sample counts toward the net first movement: a slow
+            // post-operative toes-up can stay under the motion threshold.
+            self.first_move += w * dt;
+        }
         if speed < MOTION_RAD_S {
             return false;
         }
@@ -46,7 +51,6 @@ impl AxisEstimator {
         self.scatter += (w * w.transpose()) * (dt / speed);
         self.motion_rad += speed * dt;
         if self.axis.is_none() {
-            self.first_move += w * dt;
             if self.first_move.norm() >= FIRST_MOVE_RAD {
                 let mut a = self.principal();
                 if a.dot(&self.first_move) < 0.0 {

@@ -8,6 +8,7 @@ pub mod holds;
 pub mod orientation;
 pub mod pipeline;
 pub mod plan;
+pub mod reacquire;
 pub mod reps;
 #[cfg(test)]
 mod reps_tests;

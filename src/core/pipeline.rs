@@ -8,6 +8,7 @@ use nalgebra::{UnitQuaternion, Vector3};
 use super::axis::AxisEstimator;
 use super::calib::{CalibStep, Calibrator, ImuSample};
 use super::orientation::{twist_angle, Fusion, FusionTuning};
+use super::reacquire::Reacquire;
 use super::reps::{LiveState, Rep, RepDetector};
 use super::timeline::{Timeline, Verdict};
 use crate::sensor::protocol::{ImuPacket, SensorConfig};
@@ -50,12 +51,14 @@ struct Tracker {
     /// Orientations waiting for the axis (the first movement is still short).
     pending: Vec<(f64, UnitQuaternion<f64>)>,
     last_gyro: Vector3<f64>,
+    /// After lost data: samples held back until gravity fixes the angle.
+    reacquire: Option<Reacquire>,
 }
 
 /// Gaps longer than this re-anchor the orientation on gravity.
 const LONG_GAP_S: f64 = 0.3;
 
-/// Gaps longer than this leave the bridged angle unsure until gravity confirms it
+/// Gaps longer than this are re-acquired from gravity before the angle is used
 /// (the bridge's error grows with the cube of the gap).
 const UNSURE_GAP_S: f64 = 0.08;
 
@@ -189,6 +192,7 @@ impl Pipeline {
                         axis: AxisEstimator::default(),
                         pending: Vec::new(),
                         last_gyro: c.gyro_bias,
+                        reacquire: None,
                     }));
                     for r in replay {
                         self.push_sample(r, detected_t, events);
@@ -196,23 +200,29 @@ impl Pipeline {
                 }
             },
             Stage::Tracking(tr) => {
-                // Across a short gap the rate is assumed steady; after a long one the
-                // angle is taken from gravity and only this sample's own period is integrated.
+                // Across a short gap the rate is assumed steady (the mean of the rates
+                // either side); after a long one the angle is first taken from gravity.
+                // Either way, past a few samples the angle is re-acquired before use.
                 let period = self.timeline.dt_s();
                 let mut dt = s.dt;
+                let mut lost = false;
                 if s.dt > LONG_GAP_S {
+                    // Whatever was still held back from an earlier gap goes out first.
+                    if let Some(re) = tr.reacquire.take() {
+                        let (off, held) = re.finish_now();
+                        for (t, a) in held {
+                            Self::emit(&mut self.reps, &mut self.trace, t, a + off, detected_t, events);
+                        }
+                    }
                     tr.fusion.reanchor(s.accel, tr.axis.axis().as_ref());
-                    self.reps.gap(s.t - s.dt, s.t);
-                    dt = period;
+                    if let Some(rep) = self.reps.gap(s.t - s.dt, s.t, detected_t) {
+                        events.push(Event::Rep(rep));
+                    }
+                    (dt, lost) = (period, true);
                 } else if s.dt > 1.5 * period {
-                    // Bridge a short gap with the mean of the rates either side, then let
-                    // gravity confirm the angle before it counts for peaks.
                     let bridge = (tr.last_gyro + s.gyro) * 0.5;
                     tr.fusion.update_gyro_only(bridge, s.dt - period);
-                    if s.dt > UNSURE_GAP_S {
-                        tr.fusion.start_reacquire();
-                    }
-                    dt = period;
+                    (dt, lost) = (period, s.dt > UNSURE_GAP_S);
                 }
                 tr.last_gyro = s.gyro;
                 tr.fusion.update(s.gyro, s.accel, dt);
@@ -226,24 +236,46 @@ impl Pipeline {
                     tr.pending.push((s.t, q));
                     return;
                 };
-                for (t, q) in std::mem::take(&mut tr.pending) {
-                    let a = twist_angle(&q, &axis).to_degrees();
-                    if let Some(tr) = self.trace.as_mut() {
-                        tr.push((t, a));
-                    }
-                    if let Some(rep) = self.reps.push(t, a, true, detected_t) {
-                        events.push(Event::Rep(rep));
-                    }
-                }
+                let mut ready: Vec<(f64, f64)> = std::mem::take(&mut tr.pending)
+                    .into_iter()
+                    .map(|(t, q)| (t, twist_angle(&q, &axis).to_degrees()))
+                    .collect();
                 let a = twist_angle(&q, &axis).to_degrees();
-                if let Some(tr) = self.trace.as_mut() {
-                    tr.push((s.t, a));
+                if lost && tr.reacquire.is_none() {
+                    tr.reacquire = Some(Reacquire::new(s.t));
                 }
-                let sure = !tr.fusion.reacquiring();
-                if let Some(rep) = self.reps.push(s.t, a, sure, detected_t) {
-                    events.push(Event::Rep(rep));
+                match tr.reacquire.as_mut() {
+                    Some(re) => {
+                        let g = tr.fusion.gravity_angle(s.accel, &axis).map(f64::to_degrees);
+                        if let Some(off) = re.push(s.t, a, g, w.dot(&axis).to_degrees()) {
+                            tr.fusion.shift(&axis, off.to_radians());
+                            let held = tr.reacquire.take().map(Reacquire::into_held).unwrap_or_default();
+                            ready.extend(held.into_iter().map(|(t, a)| (t, a + off)));
+                        }
+                    }
+                    None => ready.push((s.t, a)),
+                }
+                for (t, a) in ready {
+                    Self::emit(&mut self.reps, &mut self.trace, t, a, detected_t, events);
                 }
             }
+        }
+    }
+
+    /// One angle sample to the rep detector (and the diagnostic trace).
+    fn emit(
+        reps: &mut RepDetector,
+        trace: &mut Option<Vec<(f64, f64)>>,
+        t: f64,
+        a: f64,
+        now: f64,
+        events: &mut Vec<Event>,
+    ) {
+        if let Some(tr) = trace.as_mut() {
+            tr.push((t, a));
+        }
+        if let Some(rep) = reps.push(t, a, now) {
+            events.push(Event::Rep(rep));
         }
     }
 }

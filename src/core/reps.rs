@@ -55,6 +55,8 @@ const ENTER_MIN_DEG: f64 = 3.0;
 const ENTER_FIRST_DEG: f64 = 2.0;
 /// Speed (deg/s) toward an extreme that makes an excursion a deliberate pump.
 const DELIBERATE_SPEED: f64 = 25.0;
+/// A gap in the data at least this long (s) breaks a rep in progress.
+const LONG_GAP_S: f64 = 1.0;
 /// Largest zone threshold.
 const ENTER_MAX_DEG: f64 = 6.0;
 /// Zone threshold as a share of the person's smaller recent peak.
@@ -95,8 +97,8 @@ impl Excursion {
     fn note_speed(&mut self, speed: f64) {
         self.max_speed = self.max_speed.max(speed * self.side);
     }
-    fn update(&mut self, t: f64, a: f64, sure: bool) {
-        if sure && (a - self.peak) * self.side > 0.0 {
+    fn update(&mut self, t: f64, a: f64) {
+        if (a - self.peak) * self.side > 0.0 {
             self.peak = a;
             self.peak_t = t;
         }
@@ -163,8 +165,27 @@ impl RepDetector {
         self.depart_t = t;
     }
 
-    /// A gap in the data from `t0` to `t1` (lost notifications).
-    pub fn gap(&mut self, _t0: f64, _t1: f64) {}
+    /// A gap in the data from `t0` to `t1` (lost notifications). Across a
+    /// long one the foot may have done anything: a rep that already has both
+    /// excursions ends where the data stopped; a one-sided one carries on.
+    pub fn gap(&mut self, t0: f64, t1: f64, now: f64) -> Option<Rep> {
+        if t1 - t0 < LONG_GAP_S {
+            return None;
+        }
+        self.depart_t = t1;
+        match std::mem::replace(&mut self.state, State::Idle) {
+            State::Second { first, ex } | State::Returning { first, second: ex, .. } => {
+                let rep = self.finish_rep(first, ex, t0, now);
+                self.last_end_t = t0;
+                Some(rep)
+            }
+            first @ State::First { .. } => {
+                self.state = first;
+                None
+            }
+            State::Idle => None,
+        }
+    }
 
     fn enter_deg(&self) -> f64 {
         if self.recent.is_empty() {
@@ -183,11 +204,9 @@ impl RepDetector {
         (ex.peak - a) * ex.side / span
     }
 
-    /// Feeds one angle sample (deg); `now` is when the driver sees it. An
-    /// unsure sample (the angle is being re-acquired after lost data) drives
-    /// the state but cannot set a peak or end a hold.
-    pub fn push(&mut self, t: f64, a: f64, sure: bool, now: f64) -> Option<Rep> {
-        self.hist.push(t, a, sure);
+    /// Feeds one angle sample (deg); `now` is when the driver sees it.
+    pub fn push(&mut self, t: f64, a: f64, now: f64) -> Option<Rep> {
+        self.hist.push(t, a);
         let rel = a - self.neutral;
         let enter = self.enter_deg();
         let exit = enter * 0.5;
@@ -241,13 +260,13 @@ impl RepDetector {
                         State::First { ex, back_t: Some(since) }
                     }
                 } else {
-                    ex.update(t, a, sure);
+                    ex.update(t, a);
                     ex.note_speed(speed);
                     State::First { ex, back_t: None }
                 }
             }
             State::Second { first, mut ex } => {
-                ex.update(t, a, sure);
+                ex.update(t, a);
                 ex.note_speed(speed);
                 if self.back_share(&ex, a) > 0.5 {
                     State::Returning { first, second: ex, since: t }
@@ -261,7 +280,7 @@ impl RepDetector {
                 if back < 0.25 {
                     // Out to the extreme again: still the same excursion.
                     let mut ex = second;
-                    ex.update(t, a, sure);
+                    ex.update(t, a);
                     State::Second { first, ex }
                 } else if first.side > 0.0 && crossed {
                     // Rising through neutral: the rep ends here; a new one may begin.

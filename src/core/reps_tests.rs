@@ -38,7 +38,7 @@ impl Script {
     fn run(self) -> (Vec<super::reps::Rep>, RepDetector) {
         let mut d = RepDetector::default();
         d.start(0.0);
-        let reps = self.out.iter().filter_map(|&(t, a)| d.push(t, a, true, t)).collect();
+        let reps = self.out.iter().filter_map(|&(t, a)| d.push(t, a, t)).collect();
         (reps, d)
     }
 }
@@ -129,7 +129,7 @@ fn the_live_phase_follows_the_foot_and_the_hold_clock_runs_only_while_held() {
     let mut phases: Vec<Phase> = Vec::new();
     let mut max_hold_up: f64 = 0.0;
     for &(t, a) in &s.out {
-        d.push(t, a, true, t);
+        d.push(t, a, t);
         let l = d.live();
         if phases.last() != Some(&l.phase) {
             phases.push(l.phase);
