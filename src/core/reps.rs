@@ -71,6 +71,8 @@ const NEAR_HOME_SHARE: f64 = 0.9;
 const NEAR_HOME_SPEED: f64 = 15.0;
 /// The rest level within this long after a rep becomes the neutral.
 const ADOPT_NEUTRAL_S: f64 = 1.5;
+/// Settled this long half-way back (outside the neutral band) is a new neutral.
+const NEW_NEUTRAL_S: f64 = 1.5;
 /// A one-sided excursion back at neutral for this long is dropped.
 const ONE_SIDED_S: f64 = 0.6;
 /// Speed (deg/s) below which the foot counts as holding.
@@ -250,7 +252,8 @@ impl RepDetector {
                     // settles. Settled away from the old neutral (after a rest in which
                     // the whole leg shifted), that level is the neutral now.
                     let since = back_t.unwrap_or(t);
-                    if settled && t - since >= ONE_SIDED_S {
+                    let needed = if rel.abs() < exit { ONE_SIDED_S } else { NEW_NEUTRAL_S };
+                    if settled && t - since >= needed {
                         if rel.abs() >= exit {
                             self.neutral = self.hist.mean(SETTLE_S);
                         }
