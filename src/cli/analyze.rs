@@ -70,3 +70,12 @@ fn summary(out: &mut impl Write, res: &crate::core::analysis::AnalyzedCapture) -
     }
     Ok(())
 }
+
+/// Prints the peak resident memory of this process (VmHWM) on stderr.
+pub fn print_peak_memory() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    match status.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
+        Some(v) => eprintln!("peak memory: {}", v.trim()),
+        None => eprintln!("peak memory: unknown on this platform"),
+    }
+}

@@ -36,6 +36,9 @@ pub enum Command {
         /// Write the per-sample ankle angle as CSV (t,deg), for diagnostics.
         #[arg(long, hide = true)]
         trace_out: Option<PathBuf>,
+        /// Print this process's peak memory on stderr when done (benchmarks; Linux).
+        #[arg(long, hide = true)]
+        peak_memory: bool,
     },
     /// Write a simulated capture (person + APS-1 + link) and its ground truth.
     Simulate {
@@ -180,7 +183,13 @@ pub fn run(cmd: Command) -> ExitCode {
 pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
     let db = db.as_deref();
     match cmd {
-        Command::Analyze { file, json, trace_out } => analyze::run(&file, json, trace_out.as_deref()),
+        Command::Analyze { file, json, trace_out, peak_memory } => {
+            let code = analyze::run(&file, json, trace_out.as_deref());
+            if peak_memory {
+                analyze::print_peak_memory();
+            }
+            code
+        }
         Command::Simulate { seed, scenario, preset, out, truth } => {
             simulate::run(seed, scenario.as_deref(), preset.as_deref(), &out, truth.as_deref())
         }
