@@ -2,6 +2,7 @@
 //! subcommand's I/O glue lives in its own file; errors become one line on
 //! stderr and a non-zero exit code.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,11 +30,24 @@ pub enum Command {
         #[arg(long, hide = true)]
         trace_out: Option<PathBuf>,
     },
+    /// Serve the app to a browser (Dioxus liveview), on loopback by default.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        addr: SocketAddr,
+    },
 }
 
 /// Runs a headless subcommand.
 pub fn run(cmd: Command) -> ExitCode {
     match cmd {
         Command::Analyze { file, json, trace_out } => analyze::run(&file, json, trace_out.as_deref()),
+        Command::Serve { addr } => match crate::ui::launch::serve_blocking(addr, crate::runtime::RuntimeConfig::from_env()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("anklepump: {e}");
+                ExitCode::from(1)
+            }
+        },
     }
 }

@@ -1,0 +1,1 @@
+//! Component tests: screens rendered to HTML with dioxus-ssr from fixed views.
