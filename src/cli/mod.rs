@@ -42,12 +42,14 @@ pub enum Command {
 pub fn run(cmd: Command) -> ExitCode {
     match cmd {
         Command::Analyze { file, json, trace_out } => analyze::run(&file, json, trace_out.as_deref()),
-        Command::Serve { addr } => match crate::ui::launch::serve_blocking(addr, crate::runtime::RuntimeConfig::from_env()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("anklepump: {e}");
-                ExitCode::from(1)
+        Command::Serve { addr } => {
+            match crate::ui::launch::serve_blocking(addr, crate::runtime::RuntimeConfig::from_env()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("anklepump: {e}");
+                    ExitCode::from(1)
+                }
             }
-        },
+        }
     }
 }

@@ -111,7 +111,8 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(cfg: RuntimeConfig, now: Now) -> Self {
-        let mut rt = Runtime { cfg, view: AppView::default(), demo: None, running: None, records: Vec::new(), next_id: 1 };
+        let mut rt =
+            Runtime { cfg, view: AppView::default(), demo: None, running: None, records: Vec::new(), next_id: 1 };
         rt.view.pair.devices = vec![demo_row()];
         rt.refresh(now);
         rt
@@ -301,7 +302,13 @@ impl Runtime {
 }
 
 fn demo_row() -> DeviceRow {
-    DeviceRow { id: DEMO_ID.into(), name: "Demo sensor (no hardware)".into(), rssi_dbm: None, battery_pct: None, demo: true }
+    DeviceRow {
+        id: DEMO_ID.into(),
+        name: "Demo sensor (no hardware)".into(),
+        rssi_dbm: None,
+        battery_pct: None,
+        demo: true,
+    }
 }
 
 /// The coroutine body: owns the runtime until the command stream ends.

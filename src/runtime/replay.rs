@@ -14,7 +14,10 @@ use crate::sensor::protocol::SensorConfig;
 /// What a sensor source reports (the link's events, as far as the runtime needs them).
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceEvent {
-    Imu { rx_ms: u64, payload: Vec<u8> },
+    Imu {
+        rx_ms: u64,
+        payload: Vec<u8>,
+    },
     /// A line of the capture that could not be read.
     Malformed,
 }
@@ -31,7 +34,8 @@ pub struct ReplaySensor {
 
 impl ReplaySensor {
     pub fn open(path: &Path) -> Result<Self, RuntimeError> {
-        let file = File::open(path).map_err(|e| RuntimeError::DemoCapture(path.display().to_string(), e.to_string()))?;
+        let file =
+            File::open(path).map_err(|e| RuntimeError::DemoCapture(path.display().to_string(), e.to_string()))?;
         let reader = CaptureReader::new(BufReader::new(file))
             .map_err(|e| RuntimeError::DemoCapture(path.display().to_string(), e.to_string()))?;
         let config = reader.header().config;
@@ -101,7 +105,10 @@ mod tests {
         let mut r = ReplaySensor::open(f.path()).unwrap();
         assert_eq!(r.config().rate_hz, 50);
         // the bad line follows its predecessor at once
-        assert_eq!(r.due(0).to_vec(), vec![SourceEvent::Imu { rx_ms: 1000, payload: vec![1, 0] }, SourceEvent::Malformed]);
+        assert_eq!(
+            r.due(0).to_vec(),
+            vec![SourceEvent::Imu { rx_ms: 1000, payload: vec![1, 0] }, SourceEvent::Malformed]
+        );
         assert!(r.due(79).is_empty());
         assert!(!r.ended());
         assert_eq!(r.due(80).to_vec(), vec![SourceEvent::Imu { rx_ms: 1080, payload: vec![1, 2] }]);

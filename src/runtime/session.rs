@@ -23,7 +23,13 @@ pub struct LiveSession {
 
 impl LiveSession {
     pub fn new(config: SensorConfig, plan: CoachPlan, side: Side) -> Self {
-        LiveSession { pipeline: Pipeline::new(config), coach: Coach::new(plan), reps: Vec::new(), side, planned: plan.reps }
+        LiveSession {
+            pipeline: Pipeline::new(config),
+            coach: Coach::new(plan),
+            reps: Vec::new(),
+            side,
+            planned: plan.reps,
+        }
     }
 
     pub fn push_notification(&mut self, rx_ms: u64, payload: &[u8]) {
@@ -66,7 +72,9 @@ impl LiveSession {
         v.coach = Some(self.coach.view());
         v.angle_deg = live.angle_deg;
         v.reps = self.reps().to_vec();
-        let best = |f: fn(&Rep) -> f64, d: f64| self.reps.iter().map(f).fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x)))).unwrap_or(d);
+        let best = |f: fn(&Rep) -> f64, d: f64| {
+            self.reps.iter().map(f).fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x)))).unwrap_or(d)
+        };
         v.target_up_deg = best(|r| r.peak_dorsi_deg, DEFAULT_UP_DEG);
         v.target_down_deg = best(|r| r.peak_plantar_deg, DEFAULT_DOWN_DEG);
     }

@@ -105,7 +105,14 @@ pub struct SettingsView {
 
 impl Default for SettingsView {
     fn default() -> Self {
-        SettingsView { preset: PresetChoice::General, reps: 10, hold_s: 3, side: Side::Right, reminders: true, message: None }
+        SettingsView {
+            preset: PresetChoice::General,
+            reps: 10,
+            hold_s: 3,
+            side: Side::Right,
+            reminders: true,
+            message: None,
+        }
     }
 }
 

@@ -14,7 +14,8 @@ pub fn HistoryScreen(history: HistoryView, send: EventHandler<Command>) -> Eleme
     let open = history.open.and_then(|id| history.sessions.iter().find(|s| s.id == id).cloned());
     if let Some(s) = open {
         let top = s.reps.iter().map(|r| r.rom_deg).fold(1.0_f64, f64::max);
-        let alt: Vec<String> = s.reps.iter().enumerate().map(|(i, r)| format!("rep {} {}", i + 1, deg(r.rom_deg))).collect();
+        let alt: Vec<String> =
+            s.reps.iter().enumerate().map(|(i, r)| format!("rep {} {}", i + 1, deg(r.rom_deg))).collect();
         let alt = format!("Range per rep: {}.", alt.join(", "));
         return rsx! {
             h1 { "Session on {day_label(s.date)}" }

@@ -32,7 +32,9 @@ pub enum ServeError {
 pub fn desktop(cfg: RuntimeConfig) {
     use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
     let window = WindowBuilder::new().with_title("AnklePump").with_inner_size(LogicalSize::new(1100.0, 860.0));
-    dioxus::LaunchBuilder::desktop().with_cfg(Config::new().with_window(window)).with_context(cfg).launch(App);
+    // No menu bar: the app's own navigation is the only one a patient needs.
+    let config = Config::new().with_window(window).with_menu(None);
+    dioxus::LaunchBuilder::desktop().with_cfg(config).with_context(cfg).launch(App);
 }
 
 /// The page `GET /` serves: language, title, viewport, and the liveview glue.

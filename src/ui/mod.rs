@@ -15,9 +15,9 @@ pub mod pair;
 pub mod progress;
 pub mod session;
 pub mod settings;
-pub mod today;
 #[cfg(test)]
 mod tests;
+pub mod today;
 
 /// The stylesheet, inlined so desktop, liveview and tests render the same.
 pub const CSS: &str = include_str!("../../assets/app.css");

@@ -21,7 +21,7 @@ pub fn ProgressScreen(progress: ProgressView, sessions: Vec<SessionRecord>, send
         h1 { "Progress" }
         section { class: "card", aria_labelledby: "p-week",
             h2 { id: "p-week", "This week" }
-            figure {
+            figure { class: "chart-fig",
                 div { class: "chart", role: "img", aria_label: "{alt}",
                     div { class: "band", style: "bottom: {pct(min as f64):.0}%; height: {pct((max - min) as f64):.0}%;" }
                     for d in progress.days.iter() {
@@ -45,7 +45,7 @@ pub fn ProgressScreen(progress: ProgressView, sessions: Vec<SessionRecord>, send
                     }
                 }
             }
-            p { "Streak: {streak} days in a row on target." }
+            p { {if streak == 1 { "Streak: 1 day on target.".to_string() } else { format!("Streak: {streak} days in a row on target.") }} }
         }
         if let Some(day) = open {
             section { class: "card", aria_labelledby: "p-day",

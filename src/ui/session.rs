@@ -18,7 +18,12 @@ const GAUGE_MIN: f64 = -60.0;
 const GAUGE_MAX: f64 = 40.0;
 
 #[component]
-pub fn SessionScreen(session: SessionView, sensor: SensorView, default_side: Side, send: EventHandler<Command>) -> Element {
+pub fn SessionScreen(
+    session: SessionView,
+    sensor: SensorView,
+    default_side: Side,
+    send: EventHandler<Command>,
+) -> Element {
     let body = match session.stage {
         SessionStage::Ready => rsx! { Ready { side: session.side.unwrap_or(default_side), sensor, send } },
         SessionStage::Running => rsx! { Running { session: session.clone(), sensor, send } },
@@ -217,22 +222,22 @@ pub fn RepSummary(reps: Vec<Rep>) -> Element {
                 thead {
                     tr {
                         th { scope: "col", "Rep" }
-                        th { scope: "col", "Up" }
-                        th { scope: "col", "Down" }
-                        th { scope: "col", "Range" }
-                        th { scope: "col", "Hold up" }
-                        th { scope: "col", "Hold down" }
+                        th { scope: "col", "Up °" }
+                        th { scope: "col", "Down °" }
+                        th { scope: "col", "Range °" }
+                        th { scope: "col", "Hold up s" }
+                        th { scope: "col", "Hold down s" }
                     }
                 }
                 tbody {
                     for (i, r) in reps.iter().enumerate() {
                         tr { key: "{i}",
                             td { "{i + 1}" }
-                            td { "{deg(r.peak_dorsi_deg)}" }
-                            td { "{deg(r.peak_plantar_deg)}" }
-                            td { "{deg(r.rom_deg)}" }
-                            td { "{r.hold_dorsi_s:.1} s" }
-                            td { "{r.hold_plantar_s:.1} s" }
+                            td { "{r.peak_dorsi_deg:.1}" }
+                            td { "{r.peak_plantar_deg:.1}" }
+                            td { "{r.rom_deg:.1}" }
+                            td { "{r.hold_dorsi_s:.1}" }
+                            td { "{r.hold_plantar_s:.1}" }
                         }
                     }
                 }

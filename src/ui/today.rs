@@ -17,7 +17,11 @@ pub fn TodayScreen(today: TodayView, sensor: SensorView, send: EventHandler<Comm
         None => "No sensor connected".to_string(),
     };
     let battery = sensor.battery_pct.map_or("Battery: not reported".to_string(), |b| format!("Battery: {b}%"));
-    let next = if today.next_due == "now" { "Next session: now".to_string() } else { format!("Next session: {}", today.next_due) };
+    let next = if today.next_due == "now" {
+        "Next session: now".to_string()
+    } else {
+        format!("Next session: {}", today.next_due)
+    };
     rsx! {
         h1 { "Today" }
         if let Some(r) = today.reminder.clone() {

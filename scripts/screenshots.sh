@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Starts the desktop build under Xvfb, clicks through every screen (pairing
+# the demo sensor and running a short session on the way) and writes one PNG
+# per screen to a fresh temporary directory (printed at the end; nothing is
+# committed). Needs apt: xvfb xauth imagemagick xdotool (and the desktop
+# build's webkit2gtk runtime). Usage: scripts/screenshots.sh [OUT_DIR]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="${1:-$(mktemp -d /tmp/anklepump-shots.XXXXXX)}"
+mkdir -p "$out"
+cd "$root"
+cargo build --bin anklepump
+
+W=1100 H=860
+export DISPLAY_NUM="${DISPLAY_NUM:-97}"
+Xvfb ":$DISPLAY_NUM" -screen 0 "${W}x${H}x24" -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+export DISPLAY=":$DISPLAY_NUM"
+app=""
+cleanup() {
+  [ -n "$app" ] && kill "$app" 2>/dev/null || true
+  kill "$xvfb" 2>/dev/null || true
+}
+trap cleanup EXIT
+sleep 1
+
+# WebKitGTK under Xvfb: no GPU, no sandbox helpers.
+export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
+"$root/target/debug/anklepump" >"$out/app.log" 2>&1 &
+app=$!
+
+win=""
+for _ in $(seq 1 100); do
+  win="$(xdotool search --onlyvisible --name '^AnklePump$' 2>/dev/null | tail -1 || true)"
+  [ -n "$win" ] && break
+  sleep 0.2
+done
+[ -n "$win" ] || { echo "the app window did not appear; log:" >&2; cat "$out/app.log" >&2; exit 1; }
+xdotool windowmove "$win" 0 0
+sleep 3
+
+shot() { sleep "${2:-1}"; import -window root "$out/$1.png"; echo "wrote $out/$1.png"; }
+# Clicks at screen coordinates (no window manager: the window sits at 0,0 and
+# the layout is fixed at this size; check the PNGs when the layout changes).
+click() { xdotool mousemove "$1" "$2" click 1; sleep 0.3; }
+# Navigation buttons (6 columns at >= 720 px wide).
+nav() {
+  local i
+  case "$1" in Today) i=0 ;; Sensor) i=1 ;; Session) i=2 ;; Progress) i=3 ;; History) i=4 ;; Settings) i=5 ;; esac
+  click $((160 + i * 156)) 123
+}
+
+shot 01-today 2
+nav Sensor; shot 02-pair
+click 938 410; shot 03-pair-connected
+nav Settings; shot 04-settings
+for _ in 1 2 3 4 5 6 7; do click 126 401; done   # reps 10 -> 3
+click 126 515                                      # hold 3 -> 2 s
+shot 05-settings-short-plan
+nav Session; shot 06-session-ready
+click 550 470; shot 07-session-calibrating 2
+shot 08-session-moving 8
+shot 09-session-later 10
+shot 10-session-end 14
+nav Progress; shot 11-progress
+nav History; shot 12-history
+echo "screenshots in $out"
