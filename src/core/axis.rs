@@ -17,10 +17,10 @@ pub struct AxisEstimator {
     since_refit: u32,
 }
 
-/// Angular speed (rad/s) counted as deliberate motion.
-const MOTION_RAD_S: f64 = 0.35;
-/// Rotation (rad) of the first movement needed before the axis is trusted.
-const FIRST_MOVE_RAD: f64 = 0.07;
+/// Angular speed (rad/s) counted as motion (slow post-operative moves are ~4°/s).
+const MOTION_RAD_S: f64 = 0.03;
+/// Net rotation (rad) of the first movement needed before the axis is trusted.
+const FIRST_MOVE_RAD: f64 = 0.05;
 
 impl Default for AxisEstimator {
     fn default() -> Self {
@@ -47,7 +47,7 @@ impl AxisEstimator {
         self.motion_rad += speed * dt;
         if self.axis.is_none() {
             self.first_move += w * dt;
-            if self.motion_rad >= FIRST_MOVE_RAD {
+            if self.first_move.norm() >= FIRST_MOVE_RAD {
                 let mut a = self.principal();
                 if a.dot(&self.first_move) < 0.0 {
                     a = -a;

@@ -13,18 +13,42 @@ pub const HOLD_BAND_DEG: f64 = 2.0;
 pub struct History {
     span_s: f64,
     buf: VecDeque<(f64, f64)>,
+    /// Times of samples that were not sure (angle re-acquired after a gap).
+    unsure: VecDeque<f64>,
 }
 
 impl History {
     pub fn new(span_s: f64) -> Self {
-        History { span_s, buf: VecDeque::new() }
+        History { span_s, buf: VecDeque::new(), unsure: VecDeque::new() }
     }
 
-    pub fn push(&mut self, t: f64, a: f64) {
+    pub fn push(&mut self, t: f64, a: f64, sure: bool) {
         self.buf.push_back((t, a));
+        if !sure {
+            self.unsure.push_back(t);
+        }
         while self.buf.front().is_some_and(|&(t0, _)| t - t0 > self.span_s) {
             self.buf.pop_front();
         }
+        while self.unsure.front().is_some_and(|&t0| t - t0 > self.span_s) {
+            self.unsure.pop_front();
+        }
+    }
+
+    fn is_sure(&self, t: f64) -> bool {
+        self.unsure.binary_search_by(|x| x.total_cmp(&t)).is_err()
+    }
+
+    /// Mean angle over the last `window_s`.
+    pub fn mean(&self, window_s: f64) -> f64 {
+        let Some(&(t, _)) = self.buf.back() else { return 0.0 };
+        let (sum, n) = self
+            .buf
+            .iter()
+            .rev()
+            .take_while(|&&(ti, _)| t - ti <= window_s)
+            .fold((0.0, 0usize), |(s, n), &(_, a)| (s + a, n + 1));
+        sum / n.max(1) as f64
     }
 
     /// Index of the latest sample at or before `t`.
@@ -64,7 +88,8 @@ impl History {
 pub fn hold_around(h: &History, peak_t: f64, peak: f64) -> f64 {
     let Some(k) = h.index_at(peak_t) else { return 0.0 };
     let buf = &h.buf;
-    let inside = |i: usize| (buf[i].1 - peak).abs() <= HOLD_BAND_DEG;
+    // Unsure samples neither break nor end a hold: the hold bridges them.
+    let inside = |i: usize| (buf[i].1 - peak).abs() <= HOLD_BAND_DEG || !h.is_sure(buf[i].0);
     // Time where the line between samples i (inside) and j (outside) leaves the band.
     let cross = |i: usize, j: usize| {
         let (ti, ai) = buf[i];

@@ -9,4 +9,8 @@ pub mod holds;
 pub mod orientation;
 pub mod pipeline;
 pub mod reps;
+pub mod sim;
 pub mod timeline;
+
+#[cfg(test)]
+mod timeline_tests;

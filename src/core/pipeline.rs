@@ -49,10 +49,15 @@ struct Tracker {
     axis: AxisEstimator,
     /// Orientations waiting for the axis (the first movement is still short).
     pending: Vec<(f64, UnitQuaternion<f64>)>,
+    last_gyro: Vector3<f64>,
 }
 
 /// Gaps longer than this re-anchor the orientation on gravity.
 const LONG_GAP_S: f64 = 0.3;
+
+/// Gaps longer than this leave the bridged angle unsure until gravity confirms it
+/// (the bridge's error grows with the cube of the gap).
+const UNSURE_GAP_S: f64 = 0.08;
 
 /// The streaming pipeline.
 pub struct Pipeline {
@@ -183,6 +188,7 @@ impl Pipeline {
                         fusion,
                         axis: AxisEstimator::default(),
                         pending: Vec::new(),
+                        last_gyro: c.gyro_bias,
                     }));
                     for r in replay {
                         self.push_sample(r, detected_t, events);
@@ -190,13 +196,31 @@ impl Pipeline {
                 }
             },
             Stage::Tracking(tr) => {
+                // Across a short gap the rate is assumed steady; after a long one the
+                // angle is taken from gravity and only this sample's own period is integrated.
+                let period = self.timeline.dt_s();
+                let mut dt = s.dt;
                 if s.dt > LONG_GAP_S {
-                    tr.fusion.reanchor(s.accel);
+                    tr.fusion.reanchor(s.accel, tr.axis.axis().as_ref());
                     self.reps.gap(s.t - s.dt, s.t);
+                    dt = period;
+                } else if s.dt > 1.5 * period {
+                    // Bridge a short gap with the mean of the rates either side, then let
+                    // gravity confirm the angle before it counts for peaks.
+                    let bridge = (tr.last_gyro + s.gyro) * 0.5;
+                    tr.fusion.update_gyro_only(bridge, s.dt - period);
+                    if s.dt > UNSURE_GAP_S {
+                        tr.fusion.start_reacquire();
+                    }
+                    dt = period;
                 }
-                tr.fusion.update(s.gyro, s.accel, s.dt.min(LONG_GAP_S));
+                tr.last_gyro = s.gyro;
+                tr.fusion.update(s.gyro, s.accel, dt);
+                if let Some(axis) = tr.axis.axis() {
+                    tr.fusion.constrain(&axis);
+                }
                 let w = tr.fusion.corrected(s.gyro);
-                tr.axis.push(w, s.dt.min(LONG_GAP_S));
+                tr.axis.push(w, dt);
                 let q = tr.fusion.relative();
                 let Some(axis) = tr.axis.axis() else {
                     tr.pending.push((s.t, q));
@@ -207,7 +231,7 @@ impl Pipeline {
                     if let Some(tr) = self.trace.as_mut() {
                         tr.push((t, a));
                     }
-                    if let Some(rep) = self.reps.push(t, a, detected_t) {
+                    if let Some(rep) = self.reps.push(t, a, true, detected_t) {
                         events.push(Event::Rep(rep));
                     }
                 }
@@ -215,7 +239,8 @@ impl Pipeline {
                 if let Some(tr) = self.trace.as_mut() {
                     tr.push((s.t, a));
                 }
-                if let Some(rep) = self.reps.push(s.t, a, detected_t) {
+                let sure = !tr.fusion.reacquiring();
+                if let Some(rep) = self.reps.push(s.t, a, sure, detected_t) {
                     events.push(Event::Rep(rep));
                 }
             }

@@ -51,6 +51,10 @@ pub struct LiveState {
 
 /// Smallest zone threshold (fidgets are a few degrees).
 const ENTER_MIN_DEG: f64 = 3.0;
+/// Zone threshold for the very first movement after calibration.
+const ENTER_FIRST_DEG: f64 = 2.0;
+/// Speed (deg/s) toward an extreme that makes an excursion a deliberate pump.
+const DELIBERATE_SPEED: f64 = 25.0;
 /// Largest zone threshold.
 const ENTER_MAX_DEG: f64 = 6.0;
 /// Zone threshold as a share of the person's smaller recent peak.
@@ -58,6 +62,13 @@ const ENTER_SHARE: f64 = 0.3;
 /// Net movement (deg) within `SETTLE_S` below which the foot is settled.
 const SETTLE_DEG: f64 = 1.0;
 const SETTLE_S: f64 = 0.25;
+/// A return has ended when the foot settles at least this share of the way back.
+const RETURN_SHARE: f64 = 0.6;
+/// Share of the way back, and speed (deg/s) below which a return is over.
+const NEAR_HOME_SHARE: f64 = 0.9;
+const NEAR_HOME_SPEED: f64 = 15.0;
+/// The rest level within this long after a rep becomes the neutral.
+const ADOPT_NEUTRAL_S: f64 = 1.5;
 /// A one-sided excursion back at neutral for this long is dropped.
 const ONE_SIDED_S: f64 = 0.6;
 /// Speed (deg/s) below which the foot counts as holding.
@@ -66,6 +77,8 @@ const HOLD_SPEED: f64 = 6.0;
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Excursion {
     side: f64,
+    /// Fastest speed (deg/s) toward the extreme: a pump is deliberate, a relax drifts.
+    max_speed: f64,
     /// Time the foot left neutral for it.
     depart_t: f64,
     peak_t: f64,
@@ -74,10 +87,16 @@ struct Excursion {
 
 impl Excursion {
     fn new(side: f64, depart_t: f64, t: f64, a: f64) -> Self {
-        Excursion { side, depart_t, peak_t: t, peak: a }
+        Excursion { side, max_speed: 0.0, depart_t, peak_t: t, peak: a }
     }
-    fn update(&mut self, t: f64, a: f64) {
-        if (a - self.peak) * self.side > 0.0 {
+    fn deliberate(&self) -> bool {
+        self.max_speed >= DELIBERATE_SPEED
+    }
+    fn note_speed(&mut self, speed: f64) {
+        self.max_speed = self.max_speed.max(speed * self.side);
+    }
+    fn update(&mut self, t: f64, a: f64, sure: bool) {
+        if sure && (a - self.peak) * self.side > 0.0 {
             self.peak = a;
             self.peak_t = t;
         }
@@ -108,6 +127,9 @@ pub struct RepDetector {
     depart_t: f64,
     live: LiveState,
     hold_start: Option<f64>,
+    last_end_t: f64,
+    /// An excursion has been entered since calibration.
+    first_seen: bool,
 }
 
 impl Default for RepDetector {
@@ -120,6 +142,8 @@ impl Default for RepDetector {
             depart_t: 0.0,
             live: LiveState::default(),
             hold_start: None,
+            last_end_t: f64::NEG_INFINITY,
+            first_seen: false,
         }
     }
 }
@@ -144,16 +168,26 @@ impl RepDetector {
 
     fn enter_deg(&self) -> f64 {
         if self.recent.is_empty() {
-            return ENTER_MIN_DEG;
+            // The first movement after calibration is known to be toes up (the
+            // first cue asks for it), so it may be small.
+            return if self.live.reps == 0 && self.first_seen { ENTER_MIN_DEG } else { ENTER_FIRST_DEG };
         }
         let mut v: Vec<f64> = self.recent.iter().copied().collect();
         v.sort_by(f64::total_cmp);
         (v[v.len() / 2] * ENTER_SHARE).clamp(ENTER_MIN_DEG, ENTER_MAX_DEG)
     }
 
-    /// Feeds one angle sample (deg); `now` is when the driver sees it.
-    pub fn push(&mut self, t: f64, a: f64, now: f64) -> Option<Rep> {
-        self.hist.push(t, a);
+    /// How far (0 at the extreme, 1 at neutral) the foot has come back from `ex`.
+    fn back_share(&self, ex: &Excursion, a: f64) -> f64 {
+        let span = (ex.peak - self.neutral).abs().max(1e-6);
+        (ex.peak - a) * ex.side / span
+    }
+
+    /// Feeds one angle sample (deg); `now` is when the driver sees it. An
+    /// unsure sample (the angle is being re-acquired after lost data) drives
+    /// the state but cannot set a peak or end a hold.
+    pub fn push(&mut self, t: f64, a: f64, sure: bool, now: f64) -> Option<Rep> {
+        self.hist.push(t, a, sure);
         let rel = a - self.neutral;
         let enter = self.enter_deg();
         let exit = enter * 0.5;
@@ -165,54 +199,77 @@ impl RepDetector {
             0.0
         };
         let settled = self.hist.net_move(SETTLE_S) < SETTLE_DEG;
+        let speed = self.hist.speed(0.1);
         self.update_live(t, a, zone);
         let mut out = None;
         self.state = match std::mem::replace(&mut self.state, State::Idle) {
             State::Idle => {
                 if zone != 0.0 {
-                    State::First { ex: Excursion::new(zone, self.depart_t, t, a), back_t: None }
+                    self.first_seen = true;
+                    let mut ex = Excursion::new(zone, self.depart_t, t, a);
+                    ex.note_speed(speed);
+                    State::First { ex, back_t: None }
                 } else {
                     if settled || rel.abs() < exit * 0.5 {
                         self.depart_t = t;
+                    }
+                    if settled && t - self.last_end_t < ADOPT_NEUTRAL_S {
+                        // Where the foot came to rest right after a rep is neutral now.
+                        self.neutral = self.hist.mean(SETTLE_S);
                     }
                     State::Idle
                 }
             }
             State::First { mut ex, back_t } => {
-                if zone == ex.side {
-                    ex.update(t, a);
-                    State::First { ex, back_t: None }
-                } else if zone == -ex.side {
-                    State::Second { first: ex, ex: Excursion::new(zone, t, t, a) }
-                } else if rel.abs() < exit {
+                let back = self.back_share(&ex, a);
+                if zone == -ex.side {
+                    let mut second = Excursion::new(zone, t, t, a);
+                    second.note_speed(speed);
+                    State::Second { first: ex, ex: second }
+                } else if back > 0.5 || rel.abs() < exit {
+                    // Came back without crossing: a one-sided excursion once the foot
+                    // settles. Settled away from the old neutral (after a rest in which
+                    // the whole leg shifted), that level is the neutral now.
                     let since = back_t.unwrap_or(t);
                     if settled && t - since >= ONE_SIDED_S {
+                        if rel.abs() >= exit {
+                            self.neutral = self.hist.mean(SETTLE_S);
+                        }
                         self.depart_t = t;
                         State::Idle
                     } else {
                         State::First { ex, back_t: Some(since) }
                     }
                 } else {
-                    State::First { ex, back_t }
+                    ex.update(t, a, sure);
+                    ex.note_speed(speed);
+                    State::First { ex, back_t: None }
                 }
             }
             State::Second { first, mut ex } => {
-                if zone == ex.side || rel * ex.side > exit {
-                    ex.update(t, a);
-                    State::Second { first, ex }
-                } else {
+                ex.update(t, a, sure);
+                ex.note_speed(speed);
+                if self.back_share(&ex, a) > 0.5 {
                     State::Returning { first, second: ex, since: t }
+                } else {
+                    State::Second { first, ex }
                 }
             }
             State::Returning { first, second, since } => {
                 let crossed = rel * second.side < 0.0;
-                if zone == second.side {
-                    // Back out again: still the same excursion.
+                let back = self.back_share(&second, a);
+                if back < 0.25 {
+                    // Out to the extreme again: still the same excursion.
                     let mut ex = second;
-                    ex.update(t, a);
+                    ex.update(t, a, sure);
                     State::Second { first, ex }
                 } else if first.side > 0.0 && crossed {
                     // Rising through neutral: the rep ends here; a new one may begin.
+                    out = Some(self.finish_rep(first, second, t, now));
+                    self.depart_t = t;
+                    State::Idle
+                } else if first.side < 0.0 && crossed && first.deliberate() {
+                    // A plantar-first pump, continuing: falling through neutral ends it.
                     out = Some(self.finish_rep(first, second, t, now));
                     self.depart_t = t;
                     State::Idle
@@ -221,9 +278,20 @@ impl RepDetector {
                     // this is a dorsi-first rep in progress.
                     let d = Excursion { depart_t: second.depart_t.min(since), ..second };
                     State::Second { first: d, ex: Excursion::new(zone, t, t, a) }
-                } else if settled && rel.abs() < exit {
+                } else if back > NEAR_HOME_SHARE && self.hist.speed(0.1).abs() < NEAR_HOME_SPEED {
+                    // Almost home and slowing down: show the rep now, without waiting
+                    // for the foot to settle (notifications may carry up to 0.75 s).
+                    out = Some(self.finish_rep(first, second, t, now));
+                    self.last_end_t = t;
+                    self.depart_t = t;
+                    State::Idle
+                } else if settled && back > RETURN_SHARE {
+                    // Settled back, away from the extreme: the return is over, and where
+                    // the foot rests now is neutral (it moves when the whole leg shifts).
                     let end = (t - SETTLE_S).max(since);
                     out = Some(self.finish_rep(first, second, end, now));
+                    self.neutral = self.hist.mean(SETTLE_S);
+                    self.last_end_t = t;
                     self.depart_t = t;
                     State::Idle
                 } else {

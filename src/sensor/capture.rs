@@ -222,3 +222,54 @@ pub fn format_header(config: SensorConfig, device: Option<&str>, side: Option<Si
 pub fn format_record(rx_ms: u64, payload: &[u8]) -> String {
     format!("{rx_ms} {}\n", to_hex(payload))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<(CaptureHeader, Vec<Record>), CaptureError> {
+        let r = CaptureReader::new(text.as_bytes())?;
+        let h = r.header().clone();
+        Ok((h, r.collect::<Result<Vec<_>, _>>()?))
+    }
+
+    #[test]
+    fn headers_and_records_are_read_and_unknown_keys_kept() {
+        let (h, recs) = read("# apcap 1\n# device APS-D884\n# side Right\n# firmware 1.4.0\n# config rate_hz=100 accel_range_g=4 gyro_range_dps=1000\n\n12 0A0b\n").unwrap();
+        assert_eq!(h.device.as_deref(), Some("APS-D884"));
+        assert_eq!(h.side, Some(Side::Right));
+        assert_eq!(h.config, SensorConfig { rate_hz: 100, accel_range_g: 4, gyro_range_dps: 1000 });
+        assert_eq!(h.extra, vec![("firmware".to_string(), "1.4.0".to_string())]);
+        assert_eq!(recs, vec![Record::Notification { rx_ms: 12, payload: vec![0x0a, 0x0b] }]);
+    }
+
+    #[test]
+    fn bad_lines_are_records_not_errors() {
+        let (_, recs) = read("# apcap 1\n# config rate_hz=50 accel_range_g=8 gyro_range_dps=500\n5 abc\n6 zz\nseven 00\n8\n9 00 11\n10 00\n").unwrap();
+        let bad = recs.iter().filter(|r| matches!(r, Record::BadLine { .. })).count();
+        assert_eq!(bad, 5);
+        assert_eq!(recs.last(), Some(&Record::Notification { rx_ms: 10, payload: vec![0] }));
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_capture_is_refused() {
+        assert!(matches!(read("hello\n"), Err(CaptureError::NotACapture)));
+        assert!(matches!(read(""), Err(CaptureError::NotACapture)));
+        assert!(matches!(read("# apcap 2\n"), Err(CaptureError::NotACapture)));
+        assert!(matches!(read("# apcap 1\n# device x\n1 00\n"), Err(CaptureError::MissingConfig)));
+        assert!(matches!(
+            read("# apcap 1\n# config rate_hz=60 accel_range_g=8 gyro_range_dps=500\n"),
+            Err(CaptureError::BadConfig(_))
+        ));
+    }
+
+    #[test]
+    fn written_headers_and_records_read_back() {
+        let cfg = SensorConfig { rate_hz: 200, accel_range_g: 2, gyro_range_dps: 250 };
+        let text = format_header(cfg, Some("APS-0001"), Some(Side::Left), &[("app", "anklepump 0.1")])
+            + &format_record(7, &[1, 2, 255]);
+        let (h, recs) = read(&text).unwrap();
+        assert_eq!((h.config, h.device.as_deref(), h.side), (cfg, Some("APS-0001"), Some(Side::Left)));
+        assert_eq!(recs, vec![Record::Notification { rx_ms: 7, payload: vec![1, 2, 255] }]);
+    }
+}

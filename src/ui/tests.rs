@@ -53,10 +53,16 @@ fn record() -> SessionRecord {
 
 #[test]
 fn today_shows_sessions_against_target_next_due_and_sensor_battery() {
-    let mut v = AppView::default();
-    v.today = TodayView { done: 2, band: (3, 4), next_due: "at 14:30".into(), reminder: None };
-    v.sensor =
-        SensorView { name: Some("APS-1 7F".into()), demo: false, state: LinkState::Connected, battery_pct: Some(81) };
+    let v = AppView {
+        today: TodayView { done: 2, band: (3, 4), next_due: "at 14:30".into(), reminder: None },
+        sensor: SensorView {
+            name: Some("APS-1 7F".into()),
+            demo: false,
+            state: LinkState::Connected,
+            battery_pct: Some(81),
+        },
+        ..AppView::default()
+    };
     let html = render(v);
     assert!(html.contains("2 of 4 today"), "{html}");
     assert!(html.contains("Your plan: 3–4 sessions a day."));

@@ -1,4 +1,7 @@
-//! The one integration-test binary: each module is one area.
+//! The single integration-test binary (ripgrep style): one `mod` per area.
 
+mod analyze;
 mod runtime_session;
 mod serve;
+mod sim;
+mod support;

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian/Ubuntu machine lacks to build, run and test
+# AnklePump: system libraries (WebKitGTK for the desktop window, D-Bus for
+# Bluetooth through BlueZ), the test tools (Xvfb, Chromium, dbus-daemon), and
+# the Rust toolchain's components. Safe to run again; skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev libxdo-dev libdbus-1-dev   # build
+  dbus xvfb xauth imagemagick chromium fonts-dejavu-core xdotool          # tests
+  python3 nodejs npm
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "setup: Rust is missing; install it from rustup (https://rustup.rs) and run again" >&2
+  exit 1
+fi
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+# End-to-end browser tests: playwright-core and axe-core from npm (never a downloaded browser).
+if [ -f tests/e2e/package.json ]; then
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
