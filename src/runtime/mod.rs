@@ -4,9 +4,9 @@
 //! and publishes a fresh `AppView` whenever something changed. `Runtime`
 //! itself takes the time as an argument, so tests drive it step by step.
 //!
-//! Until the link and store modules land, the demo sensor is a published
-//! capture replayed in real time (`replay`) and finished sessions live in
-//! memory for as long as the app runs.
+//! Until the link and store modules land, the demo sensor is the core's
+//! simulator (or a published capture replayed in real time, see `demo`) and
+//! finished sessions live in memory for as long as the app runs.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -18,24 +18,26 @@ use thiserror::Error;
 use crate::core::coach::CoachPlan;
 use crate::sensor::capture::Side;
 
+pub mod demo;
 mod progress;
 pub mod replay;
 pub mod session;
 pub mod view;
 
-use replay::{ReplaySensor, SourceEvent};
+use demo::DemoSource;
+use replay::SourceEvent;
 use session::LiveSession;
 use view::*;
 
 /// The id of the always-offered demo sensor.
 pub const DEMO_ID: &str = "demo";
-/// The capture the demo sensor replays unless `ANKLEPUMP_DEMO_CAPTURE` names another.
-pub const DEFAULT_DEMO_CAPTURE: &str = "/work/shared/traces/p01_lying_clean.apcap";
 
 #[derive(Debug, Error)]
 pub enum RuntimeError {
     #[error("the demo recording {0} cannot be read: {1}")]
     DemoCapture(String, String),
+    #[error("the demo sensor's simulator cannot start: {0}")]
+    Simulator(String),
 }
 
 /// Everything a component can ask for.
@@ -65,14 +67,14 @@ pub enum Command {
 /// Where the runtime finds things.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuntimeConfig {
-    pub demo_capture: PathBuf,
+    /// A capture for the demo sensor to replay instead of the simulator.
+    pub demo_capture: Option<PathBuf>,
 }
 
 impl RuntimeConfig {
-    /// `ANKLEPUMP_DEMO_CAPTURE` or the published clean capture.
+    /// `ANKLEPUMP_DEMO_CAPTURE=FILE.apcap` makes the demo sensor replay that capture.
     pub fn from_env() -> Self {
-        let demo_capture = std::env::var_os("ANKLEPUMP_DEMO_CAPTURE").map(PathBuf::from);
-        RuntimeConfig { demo_capture: demo_capture.unwrap_or_else(|| PathBuf::from(DEFAULT_DEMO_CAPTURE)) }
+        RuntimeConfig { demo_capture: std::env::var_os("ANKLEPUMP_DEMO_CAPTURE").map(PathBuf::from) }
     }
 }
 
@@ -93,7 +95,7 @@ impl Now {
 }
 
 struct Running {
-    source: ReplaySensor,
+    source: DemoSource,
     started: Instant,
     live: LiveSession,
     start_local: NaiveDateTime,
@@ -103,7 +105,8 @@ struct Running {
 pub struct Runtime {
     cfg: RuntimeConfig,
     view: AppView,
-    demo: Option<ReplaySensor>,
+    /// The demo sensor is connected.
+    demo: bool,
     running: Option<Running>,
     records: Vec<SessionRecord>,
     next_id: u64,
@@ -112,7 +115,7 @@ pub struct Runtime {
 impl Runtime {
     pub fn new(cfg: RuntimeConfig, now: Now) -> Self {
         let mut rt =
-            Runtime { cfg, view: AppView::default(), demo: None, running: None, records: Vec::new(), next_id: 1 };
+            Runtime { cfg, view: AppView::default(), demo: false, running: None, records: Vec::new(), next_id: 1 };
         rt.view.pair.devices = vec![demo_row()];
         rt.refresh(now);
         rt
@@ -145,7 +148,7 @@ impl Runtime {
             Command::Connect(id) => self.connect(&id),
             Command::Forget => {
                 self.stop_session(EndReason::Stopped, now);
-                self.demo = None;
+                self.demo = false;
                 self.view.pair.remembered = None;
                 self.view.sensor = SensorView::default();
                 self.view.pair.message = Some("Sensor forgotten.".into());
@@ -197,17 +200,13 @@ impl Runtime {
             v.pair.message = Some("That sensor is not in range.".into());
             return;
         }
-        match ReplaySensor::open(&self.cfg.demo_capture) {
+        match DemoSource::open(&self.cfg, 1.0, 0) {
             Ok(s) => {
-                v.sensor = SensorView {
-                    name: Some(format!("Demo sensor ({})", s.device().unwrap_or("recording"))),
-                    demo: true,
-                    state: LinkState::Connected,
-                    battery_pct: None,
-                };
+                v.sensor =
+                    SensorView { name: Some(s.name()), demo: true, state: LinkState::Connected, battery_pct: None };
                 v.pair.remembered = Some(DEMO_ID.into());
                 v.pair.message = Some("Connected to the demo sensor.".into());
-                self.demo = Some(s);
+                self.demo = true;
             }
             Err(e) => v.pair.message = Some(e.to_string()),
         }
@@ -215,14 +214,20 @@ impl Runtime {
 
     fn start_session(&mut self, now: Now) {
         let v = &mut self.view;
-        let Some(mut source) = self.demo.clone() else {
+        if !self.demo {
             v.pair.message = Some("Connect a sensor first.".into());
             v.screen = Screen::Pair;
             return;
-        };
-        source.rewind();
+        }
         let side = v.session.side.unwrap_or(v.settings.side);
         let plan = CoachPlan { reps: v.settings.reps, hold_s: f64::from(v.settings.hold_s) };
+        let source = match DemoSource::open(&self.cfg, plan.hold_s, self.next_id) {
+            Ok(s) => s,
+            Err(e) => {
+                v.session.message = Some(e.to_string());
+                return;
+            }
+        };
         let live = LiveSession::new(source.config(), plan, side);
         v.session = SessionView { stage: SessionStage::Running, side: Some(side), ..SessionView::default() };
         live.fill(&mut v.session);
@@ -257,7 +262,7 @@ impl Runtime {
         let elapsed = now.instant.saturating_duration_since(run.started).as_millis() as u64;
         for e in run.source.due(elapsed) {
             match e {
-                SourceEvent::Imu { rx_ms, payload } => run.live.push_notification(*rx_ms, payload),
+                SourceEvent::Imu { rx_ms, payload } => run.live.push_notification(rx_ms, &payload),
                 SourceEvent::Malformed => run.live.push_malformed(),
             }
         }
