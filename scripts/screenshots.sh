@@ -59,9 +59,16 @@ click 126 515                                      # hold 3 -> 2 s
 shot 05-settings-short-plan
 nav Session; shot 06-session-ready
 click 550 470; shot 07-session-calibrating 2
-shot 08-session-moving 8
-shot 09-session-later 10
-shot 10-session-end 14
-nav Progress; shot 11-progress
-nav History; shot 12-history
+for i in 1 2 3 4 5 6 7 8; do shot "08-session-live-$i" 1.5; done   # up, hold, down, hold…
+shot 09-session-later 8
+shot 10-session-pain 14
+click 302 350; shot 11-session-summary                           # pain 2
+nav Progress; shot 12-progress
+# today's column in the week's day buttons (Mon..Sun)
+click $((163 + ($(date +%u) - 1) * 129)) 544; shot 13-progress-day
+nav History; shot 14-history
+click 306 246; shot 15-history-detail
+nav Today; shot 16-today-after
+click 550 504; sleep 2                                          # Start a session
+click 780 707; shot 17-sharp-pain
 echo "screenshots in $out"
