@@ -7,10 +7,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = anklepump::cli::Cli::parse();
     match cli.command {
-        Some(cmd) => anklepump::cli::run(cmd),
+        Some(cmd) => anklepump::cli::run_with_db(cmd, cli.db),
         #[cfg(feature = "desktop")]
         None => {
-            anklepump::ui::launch::desktop(anklepump::runtime::RuntimeConfig::from_env());
+            anklepump::ui::launch::desktop(anklepump::runtime::RuntimeConfig::from_env().with_db(cli.db.as_deref()));
             ExitCode::SUCCESS
         }
         #[cfg(not(feature = "desktop"))]

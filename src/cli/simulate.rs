@@ -12,6 +12,8 @@ use crate::core::sim::{simulate, Scenario};
 /// The scenario from a preset, overlaid by the keys of a scenario file, then the seed.
 pub fn load_scenario(preset: Option<&str>, file_text: Option<&str>, seed: Option<u64>) -> Result<Scenario, String> {
     let base = match preset {
+        // the random conditions are drawn from the seed asked for
+        Some("random") => Scenario::random(seed.unwrap_or(1)),
         Some(p) => Scenario::preset(p).map_err(|e| e.to_string())?,
         None => Scenario::default(),
     };
@@ -110,6 +112,12 @@ mod tests {
         assert_eq!(s.dorsi_deg, 6.0, "kept from the preset");
         let s = load_scenario(None, Some(r#"{"mtu": 23}"#), Some(9)).unwrap();
         assert_eq!((s.mtu, s.seed), (23, 9));
+        let (a, b) = (
+            load_scenario(Some("random"), None, Some(3)).unwrap(),
+            load_scenario(Some("random"), None, Some(4)).unwrap(),
+        );
+        assert_eq!(a, Scenario::random(3));
+        assert!(a.strap_rot_deg != b.strap_rot_deg, "other seed, other conditions");
     }
 
     #[test]

@@ -8,7 +8,10 @@ pub mod coach;
 pub mod holds;
 pub mod orientation;
 pub mod pipeline;
+pub mod plan;
 pub mod reps;
+#[cfg(test)]
+mod reps_tests;
 pub mod sim;
 pub mod timeline;
 

@@ -69,12 +69,19 @@ pub enum Command {
 pub struct RuntimeConfig {
     /// A capture for the demo sensor to replay instead of the simulator.
     pub demo_capture: Option<PathBuf>,
+    /// The session database (`--db`); `None`: the platform's default path.
+    pub db: Option<PathBuf>,
 }
 
 impl RuntimeConfig {
     /// `ANKLEPUMP_DEMO_CAPTURE=FILE.apcap` makes the demo sensor replay that capture.
     pub fn from_env() -> Self {
-        RuntimeConfig { demo_capture: std::env::var_os("ANKLEPUMP_DEMO_CAPTURE").map(PathBuf::from) }
+        RuntimeConfig { demo_capture: std::env::var_os("ANKLEPUMP_DEMO_CAPTURE").map(PathBuf::from), db: None }
+    }
+
+    /// Uses the database at `db` (the global `--db` option), when given.
+    pub fn with_db(self, db: Option<&std::path::Path>) -> Self {
+        RuntimeConfig { db: db.map(PathBuf::from), ..self }
     }
 }
 

@@ -1,7 +1,14 @@
 //! The single integration-test binary (ripgrep style): one `mod` per area.
 
+mod accuracy_sim;
 mod analyze;
+mod ble;
+mod ble_cli;
+mod bluez;
 mod runtime_session;
 mod serve;
 mod sim;
+mod store;
+mod store_fhir;
+mod store_time;
 mod support;

@@ -17,7 +17,7 @@ fn capture() -> Option<PathBuf> {
 
 #[test]
 fn simulated_demo_session_counts_reps_to_the_plan_then_asks_for_pain_and_lists_the_session() {
-    guided_session(RuntimeConfig { demo_capture: None }, 2.0);
+    guided_session(RuntimeConfig { demo_capture: None, db: None }, 2.0);
 }
 
 #[test]
@@ -26,7 +26,7 @@ fn replayed_demo_session_counts_reps_to_the_plan() {
         eprintln!("skipped: p01_lying_clean.apcap not found (set ANKLEPUMP_TRACES)");
         return;
     };
-    guided_session(RuntimeConfig { demo_capture: Some(path) }, 40.0);
+    guided_session(RuntimeConfig { demo_capture: Some(path), db: None }, 40.0);
 }
 
 /// Pairs the demo sensor, runs 3 reps with 2 s holds, answers pain 2; `min_rom` is the
@@ -76,7 +76,7 @@ fn guided_session(cfg: RuntimeConfig, min_rom: f64) {
 #[test]
 fn sharp_pain_stops_the_session_and_records_it_as_stopped_for_pain() {
     let now = Now::read();
-    let mut rt = Runtime::new(RuntimeConfig { demo_capture: None }, now);
+    let mut rt = Runtime::new(RuntimeConfig { demo_capture: None, db: None }, now);
     rt.handle(Command::Connect(DEMO_ID.into()), now);
     rt.handle(Command::StartSession, now);
     rt.tick(now.plus(Duration::from_secs(5)));

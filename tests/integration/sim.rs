@@ -146,7 +146,7 @@ fn the_first_movement_is_dorsiflexion_even_with_plantar_first_reps() {
 
 #[test]
 fn notifications_fill_but_never_exceed_the_mtu() {
-    for mtu in [23u16, 50, 100, 185, 247, 517] {
+    for mtu in [23u16, 24, 50, 100, 185, 247] {
         let s = Scenario { mtu, sets: vec![1], ..Scenario::default() };
         let cap = run(&s);
         let (_, pk) = packets(&cap);
@@ -158,6 +158,26 @@ fn notifications_fill_but_never_exceed_the_mtu() {
         }
         assert_eq!(cap.truth.scenario.facts.samples_per_notification, spn);
     }
+}
+
+#[test]
+fn a_range_the_motion_would_clip_is_raised_unless_asked_not_to() {
+    let fast = Scenario { gyro_range_dps: 125, move_s: 0.4, sets: vec![3], ..Scenario::default() };
+    let clipped = |cap: &SimCapture| {
+        let (_, pk) = packets(cap);
+        pk.iter()
+            .flat_map(|(_, p)| p.samples.iter())
+            .filter(|s| s.0[3..].iter().any(|&g| g == i16::MAX || g == i16::MIN))
+            .count()
+    };
+    let cap = run(&fast);
+    let (cfg, _) = packets(&cap);
+    assert!(cfg.gyro_range_dps > 125, "header announces the raised range");
+    assert_eq!(cap.truth.scenario.scenario.gyro_range_dps, cfg.gyro_range_dps);
+    assert_eq!(cap.truth.scenario.facts.range_bumped.len(), 1);
+    assert_eq!(clipped(&cap), 0);
+    let raw = run(&Scenario { auto_range: false, ..fast });
+    assert!(clipped(&raw) > 0, "without auto_range the gyro clips at full scale");
 }
 
 #[test]

@@ -47,11 +47,11 @@ impl Body {
             Side::Left => s.leg_roll_ext_deg,
         };
         let shank0 = rot(Vector3::y(), s.shank_pitch_deg - 90.0) * rot(Vector3::z(), roll);
-        // the anatomy is mirrored between the feet
+        // the anatomy is mirrored between the feet; signs as in the published traces' generator
         let mirror = if s.side == Side::Left { -1.0 } else { 1.0 };
         let axis = Unit::new_normalize(
             rot(Vector3::x(), mirror * s.axis_frontal_deg)
-                * rot(Vector3::z(), mirror * s.axis_transverse_deg)
+                * rot(Vector3::z(), -mirror * s.axis_transverse_deg)
                 * -Vector3::y(),
         );
         let mount = match (s.mount, s.mount_quat) {
@@ -222,6 +222,44 @@ mod tests {
             .map(|k| (b.ideal_imu(&p, r.start_s + k as f64 * 0.005).0.norm() - 1.0).abs())
             .fold(0.0, f64::max);
         assert!(peak > 0.05, "specific force deviates from 1 g during a fast pump: {peak}");
+    }
+
+    /// Gravity at rest and the flexion axis, in the sensor frame, as measured from the published
+    /// captures p03 (full 3-D mount, oblique axis, right foot) and p02 (strap 90°, oblique axis, left
+    /// foot): calibration-pose mean of the accelerometer and principal axis of the gyro in the first rep.
+    #[test]
+    fn frames_match_the_published_captures() {
+        let p03 = Scenario {
+            shank_pitch_deg: 18.0,
+            leg_roll_ext_deg: 12.0,
+            axis_frontal_deg: 5.0,
+            axis_transverse_deg: 4.0,
+            mount: Mount::Full3d,
+            mount_quat: Some([-0.5944447511357391, -0.19198309587366788, 0.15788690876417233, -0.7647546356752767]),
+            ..still()
+        };
+        let p02 = Scenario {
+            shank_pitch_deg: 86.0,
+            leg_roll_ext_deg: 3.0,
+            side: Side::Left,
+            axis_frontal_deg: 4.0,
+            axis_transverse_deg: 3.0,
+            strap_rot_deg: 90.0,
+            strap_tilt_deg: [-6.0, 5.0],
+            ..still()
+        };
+        let cases = [
+            (p03, [0.117, -0.963, 0.279], [-0.87, 0.31, 0.383]),
+            (p02, [-0.084, -0.183, 0.983], [-0.998, -0.059, -0.023]),
+        ];
+        for (s, gravity, axis) in cases {
+            let b = Body::new(&s);
+            let (a, _) = b.ideal_imu(&Person::new(&s), 0.5);
+            assert!((a - Vector3::from(gravity)).norm() < 0.02, "gravity {a}");
+            let u = b.axis_in_sensor();
+            let want = Vector3::from(axis);
+            assert!((u - want).norm().min((u + want).norm()) < 0.03, "axis {u}");
+        }
     }
 
     #[test]

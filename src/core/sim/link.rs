@@ -45,7 +45,7 @@ pub const MALFORMED_KINDS: [MalformedKind; 5] = [
 ];
 
 /// A malformed copy of a well-formed IMU Data payload: (bytes, text replacing the hex for line faults).
-pub fn corrupt(payload: &[u8], kind: MalformedKind, rng: &mut ChaCha8Rng) -> (Vec<u8>, Option<String>) {
+pub fn corrupt(payload: &[u8], kind: MalformedKind, rng: &mut ChaCha8Rng) -> Extra {
     let mut p = payload.to_vec();
     match kind {
         MalformedKind::BadFormat => {
@@ -85,11 +85,14 @@ pub fn corrupt(payload: &[u8], kind: MalformedKind, rng: &mut ChaCha8Rng) -> (Ve
     }
 }
 
+/// A malformed copy delivered right after its notification: (bytes, text replacing the hex).
+pub type Extra = (Vec<u8>, Option<String>);
+
 struct Queued {
     ready_s: f64,
     payload: Vec<u8>,
     /// Malformed copies delivered right after it.
-    extras: Vec<(Vec<u8>, Option<String>)>,
+    extras: Vec<Extra>,
 }
 
 /// Connection-event scheduling from the sensor's send times to the phone's receive times.
@@ -147,7 +150,7 @@ impl Radio {
     }
 
     /// Queues a notification the sensor sends at `ready_s` (its own time), with malformed copies.
-    pub fn send(&mut self, ready_s: f64, payload: Vec<u8>, extras: Vec<(Vec<u8>, Option<String>)>) {
+    pub fn send(&mut self, ready_s: f64, payload: Vec<u8>, extras: Vec<Extra>) {
         self.queue.push_back(Queued { ready_s, payload, extras });
     }
 
@@ -159,7 +162,7 @@ impl Radio {
     }
 
     /// The next notification to be delivered, to attach a malformed copy after it.
-    pub fn front_mut(&mut self) -> Option<(&[u8], &mut Vec<(Vec<u8>, Option<String>)>)> {
+    pub fn front_mut(&mut self) -> Option<(&[u8], &mut Vec<Extra>)> {
         self.queue.front_mut().map(|q| (q.payload.as_slice(), &mut q.extras))
     }
 

@@ -55,7 +55,7 @@ pub fn simulate(s: &Scenario) -> Result<SimCapture, SimError> {
     } else {
         Vec::new()
     };
-    let mut apcap = format_header(s.config(), s.device.as_deref(), Some(s.side), &extra);
+    let mut apcap = format_header(sensor.config(), s.device.as_deref(), Some(s.side), &extra);
     apcap.reserve(notes.len() * 64);
     for n in &notes {
         let rx_ms = (n.at_s * 1000.0).floor().max(0.0) as u64;

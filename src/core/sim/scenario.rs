@@ -10,6 +10,10 @@ use thiserror::Error;
 use crate::sensor::capture::Side;
 use crate::sensor::protocol::{SensorConfig, ACCEL_RANGES_G, GYRO_RANGES_DPS, RATES_HZ};
 
+mod presets;
+mod random;
+pub use presets::PRESETS;
+
 /// A scenario the simulator cannot run.
 #[derive(Debug, Error, PartialEq)]
 pub enum SimError {
@@ -68,6 +72,8 @@ pub struct Scenario {
     pub mtu: u16,
     pub accel_range_g: u8,
     pub gyro_range_dps: u16,
+    /// Raise a range that the motion would clip to the next allowed one (as a careful setup would).
+    pub auto_range: bool,
     pub accel_noise_mg: f64,
     pub gyro_noise_dps: f64,
     pub accel_bias_mg: [f64; 3],
@@ -158,6 +164,7 @@ impl Default for Scenario {
             mtu: 185,
             accel_range_g: 8,
             gyro_range_dps: 500,
+            auto_range: true,
             accel_noise_mg: 3.0,
             gyro_noise_dps: 0.1,
             accel_bias_mg: [5.0, -8.0, 3.0],
@@ -211,119 +218,7 @@ impl Default for Scenario {
     }
 }
 
-/// Names accepted by [`Scenario::preset`].
-pub const PRESETS: [&str; 12] = [
-    "lying",
-    "seated",
-    "extended",
-    "mount3d",
-    "postop",
-    "continuous",
-    "pf_first",
-    "two_sets",
-    "leg_shift",
-    "reboot_wrap",
-    "heavy_loss",
-    "demo",
-];
-
 impl Scenario {
-    /// A named starting point; the caller may still change any field.
-    pub fn preset(name: &str) -> Result<Scenario, SimError> {
-        let d = Scenario::default();
-        let s = match name {
-            "lying" => d,
-            "seated" => Scenario {
-                posture: Posture::SeatedBent,
-                shank_pitch_deg: 88.0,
-                leg_roll_ext_deg: 4.0,
-                side: Side::Left,
-                strap_rot_deg: 90.0,
-                axis_frontal_deg: 4.0,
-                axis_transverse_deg: 3.0,
-                ..d
-            },
-            "extended" => {
-                Scenario { posture: Posture::SeatedExtended, shank_pitch_deg: 18.0, strap_rot_deg: 200.0, ..d }
-            }
-            "mount3d" => Scenario {
-                posture: Posture::SeatedExtended,
-                shank_pitch_deg: 18.0,
-                mount: Mount::Full3d,
-                mount_quat: Some([-0.594, -0.192, 0.158, -0.765]),
-                ..d
-            },
-            "postop" => Scenario {
-                dorsi_deg: 6.0,
-                plantar_deg: 8.0,
-                dorsi_sd: 1.0,
-                plantar_sd: 1.2,
-                move_s: 2.4,
-                hold_dorsi_s: 6.0,
-                hold_plantar_s: 6.0,
-                hold_jitter: 0.08,
-                pause_s: [2.0, 4.0],
-                sets: vec![5, 5],
-                rest_s: 40.0,
-                relax_deg: [4.0, 8.0],
-                ..d
-            },
-            "continuous" => Scenario {
-                posture: Posture::SeatedBent,
-                shank_pitch_deg: 90.0,
-                strap_rot_deg: 160.0,
-                continuous: true,
-                jerky: true,
-                move_s: 0.45,
-                tempo_jitter: 0.2,
-                hold_dorsi_s: 0.0,
-                hold_plantar_s: 0.0,
-                sets: vec![15, 15],
-                rest_s: 30.0,
-                rate_hz: 100,
-                gyro_range_dps: 1000,
-                ..d
-            },
-            "pf_first" => Scenario { pf_first: true, sets: vec![14], hold_dorsi_s: 1.0, hold_plantar_s: 1.0, ..d },
-            "two_sets" => Scenario {
-                sets: vec![8, 8],
-                fatigue: 0.12,
-                rest_s: 50.0,
-                relax_deg: [10.0, 14.0],
-                fidget_every_s: [2.5, 6.0],
-                loss_p: 0.003,
-                ..d
-            },
-            "leg_shift" => Scenario { sets: vec![8, 8], rest_s: 40.0, shank_shift_deg: 8.0, ..d },
-            "reboot_wrap" => Scenario {
-                sets: vec![6, 6],
-                rest_s: 30.0,
-                reboot_gap_s: 3.5,
-                seq0: 65_500,
-                clock0_us: u32::MAX - 15_000_000,
-                rate_hz: 25,
-                mtu: 23,
-                conn_interval_ms: 45.0,
-                gyro_bias_dps: [1.5, -1.2, 0.8],
-                loss_p: 0.01,
-                ..d
-            },
-            "heavy_loss" => Scenario {
-                rate_hz: 100,
-                mtu: 23,
-                loss_p: 0.1,
-                loss_bursts_s: vec![2.0, 1.0],
-                malformed: 20,
-                conn_interval_ms: 15.0,
-                max_per_event: 4,
-                ..d
-            },
-            "demo" => Scenario { endless: true, sets: vec![10], rest_s: 20.0, ..d },
-            other => return Err(SimError::UnknownPreset(other.to_string(), PRESETS.join(", "))),
-        };
-        Ok(Scenario { name: name.to_string(), ..s })
-    }
-
     /// The sensor configuration the capture header announces.
     pub fn config(&self) -> SensorConfig {
         SensorConfig { rate_hz: self.rate_hz, accel_range_g: self.accel_range_g, gyro_range_dps: self.gyro_range_dps }
@@ -346,8 +241,11 @@ impl Scenario {
         if !GYRO_RANGES_DPS.contains(&self.gyro_range_dps) {
             return bad(format!("gyro_range_dps {} is not one of {GYRO_RANGES_DPS:?}", self.gyro_range_dps));
         }
-        if !(23..=517).contains(&self.mtu) {
-            return bad(format!("mtu {} is outside 23..=517", self.mtu));
+        if !(23..=247).contains(&self.mtu) {
+            return bad(format!(
+                "mtu {} is outside 23..=247 (the APS-1 packs at most 19 samples, at MTU 247)",
+                self.mtu
+            ));
         }
         if self.calib_s < 2.0 || self.calib_s > 60.0 {
             return bad(format!("calib_s {} must be within 2..60 (the contract needs >= 2 s still)", self.calib_s));
@@ -388,7 +286,7 @@ impl Scenario {
             ("jitter_ms", self.jitter_ms),
         ];
         for (name, v) in nonneg {
-            if !(v.is_finite() && v >= 0.0 && v < 1e5) {
+            if !(0.0..1e5).contains(&v) {
                 return bad(format!("{name} {v} must be a non-negative number"));
             }
         }

@@ -17,7 +17,7 @@ use super::link::{corrupt, MalformedKind, Radio, SimNotification, MALFORMED_KIND
 use super::person::Person;
 use super::rng_for;
 use super::scenario::{Scenario, SimError};
-use crate::sensor::protocol::{ImuPacket, RawSample, SensorConfig};
+use crate::sensor::protocol::{ImuPacket, RawSample, SensorConfig, ACCEL_RANGES_G, GYRO_RANGES_DPS};
 
 /// What the sensor did, kept for the ground truth.
 #[derive(Debug, Clone, Default)]
@@ -61,15 +61,50 @@ pub struct SimSensor {
     kind_cursor: usize,
     finished: bool,
     log: Log,
+    range_bumped: Vec<String>,
+}
+
+/// With `auto_range`, raises each range the planned motion would clip (10 % margin); says what changed.
+fn fit_ranges(s: &mut Scenario, person: &Person, body: &Body) -> Vec<String> {
+    let mut bumped = Vec::new();
+    if !s.auto_range || !person.is_fixed() {
+        return bumped;
+    }
+    let (mut need_a, mut need_w) = (0.0f64, 0.0f64);
+    let dt = 0.01;
+    for k in 0..=(person.plan_end() / dt) as usize {
+        let (a, w) = body.ideal_imu(person, k as f64 * dt);
+        for i in 0..3 {
+            let ai = a[i].abs() * (1.0 + s.accel_scale_err[i].abs()) + s.accel_bias_mg[i].abs() / 1000.0;
+            let wi = w[i].abs() * (1.0 + s.gyro_scale_err[i].abs()) + s.gyro_bias_dps[i].abs();
+            need_a = need_a.max(ai + 4.0 * s.accel_noise_mg / 1000.0);
+            need_w = need_w.max(wi + 4.0 * s.gyro_noise_dps);
+        }
+    }
+    if let Some(&r) = ACCEL_RANGES_G.iter().find(|&&r| f64::from(r) >= 1.1 * need_a) {
+        if r > s.accel_range_g {
+            bumped.push(format!("accel_range_g {} -> {r}", s.accel_range_g));
+            s.accel_range_g = r;
+        }
+    }
+    if let Some(&r) = GYRO_RANGES_DPS.iter().find(|&&r| f64::from(r) >= 1.1 * need_w) {
+        if r > s.gyro_range_dps {
+            bumped.push(format!("gyro_range_dps {} -> {r}", s.gyro_range_dps));
+            s.gyro_range_dps = r;
+        }
+    }
+    bumped
 }
 
 impl SimSensor {
-    pub fn new(s: Scenario) -> Result<Self, SimError> {
+    pub fn new(mut s: Scenario) -> Result<Self, SimError> {
         s.validate()?;
+        let person = Person::new(&s);
+        let body = Body::new(&s);
+        let range_bumped = fit_ranges(&mut s, &person, &body);
         let cfg = s.config();
         let spn = s.samples_per_notification();
         let period_s = 1.0 / f64::from(s.rate_hz);
-        let person = Person::new(&s);
         let mut place = rng_for(s.seed, 5);
         let horizon = if person.is_fixed() { person.plan_end() } else { s.calib_s + 300.0 };
         let bursts = if s.loss_bursts.is_empty() {
@@ -96,7 +131,8 @@ impl SimSensor {
         let kind_cursor = rng.random_range(0..MALFORMED_KINDS.len());
         Ok(SimSensor {
             cfg,
-            body: Body::new(&s),
+            body,
+            range_bumped,
             imu: Imu::new(&s),
             radio: Radio::new(&s, f64::from(s.rate_hz) / spn as f64),
             rng,
@@ -128,6 +164,12 @@ impl SimSensor {
         self.cfg
     }
 
+    /// Ranges raised by `auto_range` (the scenario and config already carry the new values).
+    pub fn range_bumped(&self) -> &[String] {
+        &self.range_bumped
+    }
+
+    /// The scenario as run (ranges possibly raised by `auto_range`).
     pub fn scenario(&self) -> &Scenario {
         &self.s
     }

@@ -38,6 +38,7 @@ pub struct Facts {
     pub max_per_event_used: u32,
     pub malformed_kinds: Vec<MalformedKind>,
     pub lost_packets: u64,
+    pub range_bumped: Vec<String>,
 }
 
 /// The scenario (with the times the generator chose filled in) plus the facts.
@@ -110,6 +111,7 @@ pub fn build(sensor: &SimSensor) -> Truth {
                 max_per_event_used: per,
                 malformed_kinds: kinds,
                 lost_packets: log.packets.iter().filter(|p| p.2).count() as u64,
+                range_bumped: sensor.range_bumped().to_vec(),
             },
         },
     }

@@ -1,0 +1,254 @@
+//! Charts adapter: the weekly progress chart drawn with plotters (the only
+//! module that imports it) into an SVG string. Top: sessions done each day
+//! against the plan's band, the count printed on each bar. Bottom: the mean
+//! range of motion per week for each foot, the value printed at each point.
+//! PNG is rasterised by plotters' bitmap backend with DejaVu Sans shipped in
+//! `assets/` (no system font libraries) and encoded with `png`.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use thiserror::Error;
+
+use crate::core::plan::{format_iso_week, BandStatus, SideProgress, WeekReport};
+use crate::sensor::capture::Side;
+
+/// Chart size in SVG pixels.
+pub const SIZE: (u32, u32) = (1200, 1000);
+
+/// A chart that could not be drawn.
+#[derive(Debug, Error)]
+pub enum ChartError {
+    #[error("cannot draw the chart: {0}")]
+    Draw(String),
+    #[error("cannot encode the chart as PNG: {0}")]
+    Png(String),
+}
+
+/// The one font used for every label (DejaVu Sans; licence beside it).
+static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+
+/// Registers the shipped font as "sans-serif" (once per process).
+fn ensure_font() -> Result<(), ChartError> {
+    static REGISTERED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            plotters::style::register_font("sans-serif", FontStyle::Normal, FONT)
+                .map_err(|_| "bad font file".to_string())
+        })
+        .clone()
+        .map_err(ChartError::Draw)
+}
+
+fn draw_err<E: std::fmt::Debug>(e: E) -> ChartError {
+    ChartError::Draw(format!("{e:?}"))
+}
+
+const BELOW: RGBColor = RGBColor(0xC6, 0x28, 0x28);
+const WITHIN: RGBColor = RGBColor(0x1B, 0x7F, 0x3B);
+const ABOVE: RGBColor = RGBColor(0x15, 0x65, 0xC0);
+const BAND: RGBColor = RGBColor(0xA5, 0xD6, 0xA7);
+const LEFT: RGBColor = RGBColor(0x15, 0x65, 0xC0);
+const RIGHT: RGBColor = RGBColor(0xD8, 0x43, 0x15);
+const INK: RGBColor = RGBColor(0x21, 0x21, 0x21);
+
+fn side_color(side: Side) -> RGBColor {
+    match side {
+        Side::Left => LEFT,
+        Side::Right => RIGHT,
+    }
+}
+
+/// The title line: week, plan, adherence and streak in plain words.
+pub fn title(r: &WeekReport) -> String {
+    let a = &r.adherence;
+    let pct = a
+        .percent
+        .map_or("no day passed yet".into(), |p| format!("{p:.0}% ({} of {} days)", a.days_met, a.days_elapsed));
+    let feet = r.plan.sides.single().map_or("both feet".into(), |s| format!("{} foot", s.as_str()));
+    let days = if r.streak.current == 1 { "day" } else { "days" };
+    format!(
+        "{} {}, {}: adherence {pct}, streak {} {days}",
+        r.plan.preset.info().label,
+        format_iso_week(a.week),
+        feet,
+        r.streak.current
+    )
+}
+
+/// The weekly progress chart as an SVG document.
+pub fn weekly_svg(report: &WeekReport) -> Result<String, ChartError> {
+    ensure_font()?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        draw(&root, report)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
+/// The weekly progress chart as a PNG file's bytes.
+pub fn weekly_png(report: &WeekReport) -> Result<Vec<u8>, ChartError> {
+    ensure_font()?;
+    let (w, h) = SIZE;
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        draw(&root, report)?;
+        root.present().map_err(draw_err)?;
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let png_err = |e: png::EncodingError| ChartError::Png(e.to_string());
+    let mut writer = enc.write_header().map_err(png_err)?;
+    writer.write_image_data(&rgb).map_err(png_err)?;
+    writer.finish().map_err(png_err)?;
+    Ok(out)
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shift>, r: &WeekReport) -> Result<(), ChartError> {
+    root.fill(&WHITE).map_err(draw_err)?;
+    let root = root.titled(&title(r), ("sans-serif", 36).into_font().color(&INK)).map_err(draw_err)?;
+    let (top, bottom) = root.split_vertically(SIZE.1 / 2 - 10);
+    draw_days(&top, r)?;
+    draw_rom(&bottom, &r.progress)?;
+    Ok(())
+}
+
+fn draw_days<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    r: &WeekReport,
+) -> Result<(), ChartError> {
+    let days = &r.adherence.days;
+    let band = r.plan.sessions_per_day;
+    let top = days.iter().map(|d| d.done).max().unwrap_or(0).max(band.max) as f64 + 1.0;
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            format!("Sessions per day (plan {}–{}, shaded): red below, green within, blue above", band.min, band.max),
+            ("sans-serif", 30).into_font().color(&INK),
+        )
+        .margin(14)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d((0u32..6u32).into_segmented(), 0f64..top)
+        .map_err(draw_err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(INK.mix(0.15))
+        .x_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => {
+                days.get(*i as usize).map_or(String::new(), |d| d.date.format("%a %d").to_string())
+            }
+            _ => String::new(),
+        })
+        .y_labels(top as usize + 1)
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .y_desc("sessions")
+        .label_style(("sans-serif", 26).into_font().color(&INK))
+        .axis_desc_style(("sans-serif", 26).into_font().color(&INK))
+        .draw()
+        .map_err(draw_err)?;
+    let band_rect = Rectangle::new(
+        [(SegmentValue::Exact(0), f64::from(band.min) - 0.05), (SegmentValue::Last, f64::from(band.max) + 0.05)],
+        BAND.mix(0.45).filled(),
+    );
+    chart.draw_series(std::iter::once(band_rect)).map_err(draw_err)?;
+    for (status, color) in [(BandStatus::Below, BELOW), (BandStatus::Within, WITHIN), (BandStatus::Above, ABOVE)] {
+        let bars =
+            days.iter().enumerate().filter(|(_, d)| d.status == status).map(|(i, d)| (i as u32, f64::from(d.done)));
+        chart.draw_series(Histogram::vertical(&chart).style(color.filled()).margin(22).data(bars)).map_err(draw_err)?;
+    }
+    let label = ("sans-serif", 30).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
+    chart
+        .draw_series(days.iter().enumerate().map(|(i, d)| {
+            let text = if d.short > 0 { format!("{} (+{} short)", d.done, d.short) } else { d.done.to_string() };
+            Text::new(text, (SegmentValue::CenterOf(i as u32), f64::from(d.done) + 0.08), label.clone())
+        }))
+        .map_err(draw_err)?;
+    Ok(())
+}
+
+fn draw_rom<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    progress: &[SideProgress],
+) -> Result<(), ChartError> {
+    let weeks: Vec<String> = progress.first().map_or(Vec::new(), |p| p.weeks.iter().map(|w| w.week.clone()).collect());
+    let n = weeks.len().max(1) as u32;
+    let max = progress.iter().flat_map(|p| p.weeks.iter().filter_map(|w| w.mean_rom_deg)).fold(0.0, f64::max);
+    let top = ((max / 10.0).ceil() * 10.0 + 10.0).max(20.0);
+    let trend: Vec<String> = progress
+        .iter()
+        .map(|p| match p.rom_trend_deg_per_week {
+            Some(t) => format!("{} {:+.1}°/week", p.side.as_str(), t),
+            None => format!("{} –", p.side.as_str()),
+        })
+        .collect();
+    let caption = if trend.is_empty() {
+        "Mean range of motion per week (no sessions yet)".to_string()
+    } else {
+        format!("Mean range of motion per week (trend: {})", trend.join(", "))
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 30).into_font().color(&INK))
+        .margin(14)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d((0u32..n - 1).into_segmented(), 0f64..top)
+        .map_err(draw_err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(INK.mix(0.15))
+        .x_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => weeks.get(*i as usize).map_or(String::new(), |w| w.replace('-', " ")),
+            _ => String::new(),
+        })
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .y_desc("degrees")
+        .label_style(("sans-serif", 26).into_font().color(&INK))
+        .axis_desc_style(("sans-serif", 26).into_font().color(&INK))
+        .draw()
+        .map_err(draw_err)?;
+    for p in progress {
+        let color = side_color(p.side);
+        let pts: Vec<(SegmentValue<u32>, f64)> = p
+            .weeks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| w.mean_rom_deg.map(|v| (SegmentValue::CenterOf(i as u32), v)))
+            .collect();
+        let name = format!("{} foot", p.side.as_str());
+        chart
+            .draw_series(LineSeries::new(pts.clone(), color.stroke_width(4)))
+            .map_err(draw_err)?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], color.stroke_width(4)));
+        chart.draw_series(pts.iter().map(|p| Circle::new(p.clone(), 7, color.filled()))).map_err(draw_err)?;
+        let label = ("sans-serif", 28).into_font().color(&color).pos(Pos::new(HPos::Center, VPos::Bottom));
+        chart
+            .draw_series(
+                pts.iter().map(|(x, y)| Text::new(format!("{y:.0}°"), (x.clone(), y + top * 0.03), label.clone())),
+            )
+            .map_err(draw_err)?;
+    }
+    if !progress.is_empty() {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .legend_area_size(45)
+            .label_font(("sans-serif", 26).into_font().color(&INK))
+            .background_style(WHITE.mix(0.9))
+            .border_style(INK)
+            .draw()
+            .map_err(draw_err)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
