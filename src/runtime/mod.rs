@@ -4,27 +4,32 @@
 //! and publishes a fresh `AppView` whenever something changed. `Runtime`
 //! itself takes the time as an argument, so tests drive it step by step.
 //!
-//! Until the link and store modules land, the demo sensor is the core's
-//! simulator (or a published capture replayed in real time, see `demo`) and
-//! finished sessions live in memory for as long as the app runs.
+//! Sessions, the plan and the remembered sensor are kept in the store
+//! (`records`). Until the link module's BLE link is wired in, the only
+//! sensor is the demo sensor: the core's simulator, or a published capture
+//! replayed in real time (`demo`).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use futures::{Stream, StreamExt};
 use thiserror::Error;
 
 use crate::core::coach::CoachPlan;
+use crate::core::plan::{Plan, Preset, Sides};
 use crate::sensor::capture::Side;
 
 pub mod demo;
 mod progress;
+pub mod records;
 pub mod replay;
 pub mod session;
 pub mod view;
+mod view_fill;
 
 use demo::DemoSource;
+use records::Records;
 use replay::SourceEvent;
 use session::LiveSession;
 use view::*;
@@ -60,6 +65,8 @@ pub enum Command {
     SetHold(u32),
     SetDefaultSide(Side),
     SetReminders(bool),
+    ExportCsv,
+    ExportFhir,
     OpenDay(Option<NaiveDate>),
     OpenSession(Option<u64>),
 }
@@ -85,19 +92,29 @@ impl RuntimeConfig {
     }
 }
 
-/// The time as the runtime sees it: a monotonic instant and the local wall clock.
+/// The time as the runtime sees it: a monotonic instant and the wall clock.
 #[derive(Debug, Clone, Copy)]
 pub struct Now {
     pub instant: Instant,
     pub local: NaiveDateTime,
+    pub utc: DateTime<Utc>,
+    /// Seconds east of UTC in force now.
+    pub offset_s: i32,
 }
 
 impl Now {
     pub fn read() -> Self {
-        Now { instant: Instant::now(), local: chrono::Local::now().naive_local() }
+        let l = chrono::Local::now();
+        Now {
+            instant: Instant::now(),
+            local: l.naive_local(),
+            utc: l.with_timezone(&Utc),
+            offset_s: l.offset().local_minus_utc(),
+        }
     }
     pub fn plus(self, d: Duration) -> Self {
-        Now { instant: self.instant + d, local: self.local + chrono::Duration::from_std(d).unwrap_or_default() }
+        let c = chrono::Duration::from_std(d).unwrap_or_default();
+        Now { instant: self.instant + d, local: self.local + c, utc: self.utc + c, offset_s: self.offset_s }
     }
 }
 
@@ -105,7 +122,6 @@ struct Running {
     source: DemoSource,
     started: Instant,
     live: LiveSession,
-    start_local: NaiveDateTime,
 }
 
 /// The state the coroutine owns.
@@ -115,15 +131,26 @@ pub struct Runtime {
     /// The demo sensor is connected.
     demo: bool,
     running: Option<Running>,
-    records: Vec<SessionRecord>,
-    next_id: u64,
+    records: Option<Records>,
+    plan: Plan,
+    sessions_started: u64,
 }
 
 impl Runtime {
     pub fn new(cfg: RuntimeConfig, now: Now) -> Self {
+        let (records, problem) = match Records::open(&cfg) {
+            Ok(r) => (Some(r), None),
+            Err(e) => (None, Some(format!("Sessions cannot be saved: {e}"))),
+        };
+        let plan = records.as_ref().map(Records::plan).unwrap_or_default();
         let mut rt =
-            Runtime { cfg, view: AppView::default(), demo: false, running: None, records: Vec::new(), next_id: 1 };
+            Runtime { cfg, view: AppView::default(), demo: false, running: None, records, plan, sessions_started: 0 };
+        rt.view.history.message = problem;
         rt.view.pair.devices = vec![demo_row()];
+        // The remembered sensor is reconnected at start.
+        if rt.records.as_ref().and_then(Records::remembered).is_some_and(|s| s.id == DEMO_ID) {
+            rt.connect(DEMO_ID, now);
+        }
         rt.refresh(now);
         rt
     }
@@ -138,6 +165,12 @@ impl Runtime {
     }
 
     pub fn handle(&mut self, cmd: Command, now: Now) {
+        if !matches!(cmd, Command::SetPain(_) | Command::Navigate(Screen::Session)) {
+            // Moving on without answering the pain question closes the session without it.
+            if let Some(r) = self.records.as_mut() {
+                r.flush();
+            }
+        }
         let v = &mut self.view;
         match cmd {
             Command::Navigate(s) => v.screen = s,
@@ -152,13 +185,14 @@ impl Runtime {
                     "That sensor is not in range.".into()
                 });
             }
-            Command::Connect(id) => self.connect(&id),
+            Command::Connect(id) => self.connect(&id, now),
             Command::Forget => {
                 self.stop_session(EndReason::Stopped, now);
                 self.demo = false;
+                let res = self.records.as_mut().map(|r| r.forget(DEMO_ID)).unwrap_or(Ok(()));
                 self.view.pair.remembered = None;
                 self.view.sensor = SensorView::default();
-                self.view.pair.message = Some("Sensor forgotten.".into());
+                self.view.pair.message = Some(res.err().unwrap_or_else(|| "Sensor forgotten.".into()));
             }
             Command::ChooseSide(s) => v.session.side = Some(s),
             Command::StartSession => self.start_session(now),
@@ -171,25 +205,45 @@ impl Runtime {
             Command::SetPain(p) => {
                 let p = p.min(10);
                 v.session.pain = Some(p);
-                if let Some(r) = self.records.last_mut() {
-                    r.pain = Some(p);
-                }
                 if v.session.stage == SessionStage::AskPain {
                     v.session.stage = SessionStage::Summary;
+                }
+                if let Some(Err(e)) = self.records.as_mut().map(|r| r.set_pain(p)) {
+                    self.view.session.message = Some(e);
                 }
             }
             Command::NewSession => {
                 let side = v.session.side;
                 v.session = SessionView { side, ..SessionView::default() };
             }
-            Command::SetPreset(p) => v.settings.preset = p,
-            Command::SetReps(n) => v.settings.reps = n.clamp(1, 60),
-            Command::SetHold(s) => v.settings.hold_s = s.clamp(1, 10),
-            Command::SetDefaultSide(s) => {
-                v.settings.side = s;
-                v.session.side = Some(s);
+            Command::SetPreset(p) => {
+                let preset = match p {
+                    PresetChoice::General => Preset::General,
+                    PresetChoice::PostOp => Preset::PostOp,
+                    PresetChoice::Custom => Preset::Custom,
+                };
+                self.update_plan(Plan::from_preset(preset, self.plan.sides));
             }
-            Command::SetReminders(on) => v.settings.reminders = on,
+            Command::SetReps(n) => self.update_plan(Plan { reps_per_session: n, ..self.plan.clone() }),
+            Command::SetHold(s) => self.update_plan(Plan { hold_s: f64::from(s), ..self.plan.clone() }),
+            Command::SetDefaultSide(s) => {
+                v.session.side = Some(s);
+                let sides = if s == Side::Left { Sides::Left } else { Sides::Right };
+                self.update_plan(Plan { sides, ..self.plan.clone() });
+            }
+            Command::SetReminders(on) => {
+                let reminders =
+                    if on { Plan::from_preset(self.plan.preset, self.plan.sides).reminders } else { vec![] };
+                self.update_plan(Plan { reminders, ..self.plan.clone() });
+            }
+            Command::ExportCsv | Command::ExportFhir => {
+                let res = match (&self.records, &cmd) {
+                    (None, _) => Err("Sessions are not being saved, so there is nothing to export.".to_string()),
+                    (Some(r), Command::ExportCsv) => r.export_csv(),
+                    (Some(r), _) => r.export_fhir(),
+                };
+                self.view.settings.message = Some(res.unwrap_or_else(|e| e));
+            }
             Command::OpenDay(d) => v.progress.open_day = d,
             Command::OpenSession(id) => {
                 v.history.open = id;
@@ -201,21 +255,38 @@ impl Runtime {
         self.refresh(now);
     }
 
-    fn connect(&mut self, id: &str) {
-        let v = &mut self.view;
+    fn update_plan(&mut self, plan: Plan) {
+        let res = match self.records.as_mut() {
+            Some(r) => r.set_plan(&plan),
+            None => plan.validate().map_err(|e| e.to_string()),
+        };
+        match res {
+            Ok(()) => {
+                self.plan = plan;
+                self.view.settings.message = None;
+            }
+            Err(e) => self.view.settings.message = Some(e),
+        }
+    }
+
+    fn connect(&mut self, id: &str, now: Now) {
         if id != DEMO_ID {
-            v.pair.message = Some("That sensor is not in range.".into());
+            self.view.pair.message = Some("That sensor is not in range.".into());
             return;
         }
         match DemoSource::open(&self.cfg, 1.0, 0) {
             Ok(s) => {
-                v.sensor =
-                    SensorView { name: Some(s.name()), demo: true, state: LinkState::Connected, battery_pct: None };
+                let name = s.name();
+                if let Some(Err(e)) = self.records.as_mut().map(|r| r.remember(DEMO_ID, &name, None, &now)) {
+                    tracing::warn!("cannot remember the sensor: {e}");
+                }
+                let v = &mut self.view;
+                v.sensor = SensorView { name: Some(name), demo: true, state: LinkState::Connected, battery_pct: None };
                 v.pair.remembered = Some(DEMO_ID.into());
                 v.pair.message = Some("Connected to the demo sensor.".into());
                 self.demo = true;
             }
-            Err(e) => v.pair.message = Some(e.to_string()),
+            Err(e) => self.view.pair.message = Some(e.to_string()),
         }
     }
 
@@ -226,9 +297,10 @@ impl Runtime {
             v.screen = Screen::Pair;
             return;
         }
-        let side = v.session.side.unwrap_or(v.settings.side);
-        let plan = CoachPlan { reps: v.settings.reps, hold_s: f64::from(v.settings.hold_s) };
-        let source = match DemoSource::open(&self.cfg, plan.hold_s, self.next_id) {
+        let side = v.session.side.or(self.plan.sides.single()).unwrap_or(Side::Right);
+        let plan = CoachPlan { reps: self.plan.reps_per_session, hold_s: self.plan.hold_s };
+        self.sessions_started += 1;
+        let source = match DemoSource::open(&self.cfg, plan.hold_s, self.sessions_started) {
             Ok(s) => s,
             Err(e) => {
                 v.session.message = Some(e.to_string());
@@ -239,77 +311,63 @@ impl Runtime {
         v.session = SessionView { stage: SessionStage::Running, side: Some(side), ..SessionView::default() };
         live.fill(&mut v.session);
         v.screen = Screen::Session;
-        self.running = Some(Running { source, started: now.instant, live, start_local: now.local });
+        if let Some(Err(e)) = self.records.as_mut().map(|r| r.begin(&now, side, &self.plan, DEMO_ID)) {
+            v.session.message = Some(format!("This session cannot be saved: {e}"));
+        }
+        self.running = Some(Running { source, started: now.instant, live });
     }
 
     fn stop_session(&mut self, end: EndReason, now: Now) {
         let Some(mut run) = self.running.take() else { return };
         if end == EndReason::Completed {
-            run.live.finish();
+            let reps = run.live.finish();
+            self.save_reps(&reps);
         }
         run.live.fill(&mut self.view.session);
         self.view.session.stage = SessionStage::AskPain;
-        self.records.push(SessionRecord {
-            id: self.next_id,
-            date: run.start_local.date(),
-            time: run.start_local.format("%H:%M").to_string(),
-            side: run.live.side,
-            planned: run.live.planned,
-            reps: run.live.reps().to_vec(),
-            pain: None,
-            end,
-        });
-        self.next_id += 1;
+        if let Some(r) = self.records.as_mut() {
+            r.finish(end, &now);
+        }
         self.refresh(now);
+    }
+
+    fn save_reps(&mut self, reps: &[crate::core::reps::Rep]) {
+        for rep in reps {
+            if let Some(Err(e)) = self.records.as_mut().map(|r| r.add_rep(rep)) {
+                self.view.session.message = Some(format!("A rep could not be saved: {e}"));
+            }
+        }
     }
 
     /// Feeds the notifications whose time has come.
     pub fn tick(&mut self, now: Now) {
         let Some(run) = self.running.as_mut() else { return };
         let elapsed = now.instant.saturating_duration_since(run.started).as_millis() as u64;
+        let mut reps = Vec::new();
         for e in run.source.due(elapsed) {
             match e {
-                SourceEvent::Imu { rx_ms, payload } => run.live.push_notification(rx_ms, &payload),
+                SourceEvent::Imu { rx_ms, payload } => reps.extend(run.live.push_notification(rx_ms, &payload)),
                 SourceEvent::Malformed => run.live.push_malformed(),
             }
         }
         run.live.fill(&mut self.view.session);
-        if run.live.done() {
+        let (done, ended) = (run.live.done(), run.source.ended());
+        self.save_reps(&reps);
+        if done {
             self.stop_session(EndReason::Completed, now);
-        } else if run.source.ended() {
-            run.live.finish();
-            let done = run.live.done();
-            self.stop_session(if done { EndReason::Completed } else { EndReason::Stopped }, now);
-            if !done {
+        } else if ended {
+            self.stop_session(EndReason::Completed, now);
+            if !self.view.session.coach.as_ref().is_some_and(|c| c.reps_done >= c.reps_planned) {
                 self.view.session.message = Some("The demo recording ended before the planned reps.".into());
             }
         }
     }
 
-    /// Recomputes the derived screens (today, progress, history).
+    /// Recomputes the screens read from the store (Today, Progress, History) and Settings.
     fn refresh(&mut self, now: Now) {
-        let today = now.local.date();
-        let band = self.view.settings.preset.band();
-        let done = self.records.iter().filter(|r| r.date == today && r.end == EndReason::Completed).count() as u32;
-        let last_today = self.records.iter().rev().find(|r| r.date == today).map(|r| r.time.clone());
-        let next_due = progress::next_due(now.local, done, band, last_today.as_deref());
-        let reminder = (self.view.settings.reminders && next_due == "now" && self.running.is_none())
-            .then(|| "It is time for your ankle pumps.".to_string());
-        self.view.today = TodayView { done, band, next_due, reminder };
-        let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
-        self.view.progress.band = band;
-        self.view.progress.days = (0..7)
-            .map(|i| {
-                let date = monday + chrono::Duration::days(i);
-                let done = self.records.iter().filter(|r| r.date == date && r.end == EndReason::Completed).count();
-                DayBar { date, done: done as u32, is_today: date == today }
-            })
-            .collect();
-        self.view.progress.streak_days = progress::streak(&self.records, band.0, today);
-        self.view.progress.rom = progress::rom_weeks(&self.records);
-        let mut sessions = self.records.clone();
-        sessions.reverse();
-        self.view.history.sessions = sessions;
+        view_fill::settings(&mut self.view.settings, &self.plan);
+        let Some(records) = self.records.as_ref() else { return };
+        view_fill::from_store(&mut self.view, records, &self.plan, now, self.running.is_some());
     }
 }
 

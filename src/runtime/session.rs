@@ -32,14 +32,21 @@ impl LiveSession {
         }
     }
 
-    pub fn push_notification(&mut self, rx_ms: u64, payload: &[u8]) {
+    /// Feeds one notification; returns the reps it completed that count (up to the planned number).
+    pub fn push_notification(&mut self, rx_ms: u64, payload: &[u8]) -> Vec<Rep> {
         let events = self.pipeline.push_notification(rx_ms, payload);
+        self.take(events)
+    }
+
+    fn take(&mut self, events: Vec<crate::core::pipeline::Event>) -> Vec<Rep> {
+        let before = self.reps().len();
         for e in &events {
             if let crate::core::pipeline::Event::Rep(r) = e {
                 self.reps.push(r.clone());
             }
         }
         self.coach.update(&events, &self.pipeline.live());
+        self.reps()[before..].to_vec()
     }
 
     pub fn push_malformed(&mut self) {
@@ -47,14 +54,9 @@ impl LiveSession {
     }
 
     /// The data ended: a rep on its way back still counts.
-    pub fn finish(&mut self) {
+    pub fn finish(&mut self) -> Vec<Rep> {
         let events = self.pipeline.finish();
-        for e in &events {
-            if let crate::core::pipeline::Event::Rep(r) = e {
-                self.reps.push(r.clone());
-            }
-        }
-        self.coach.update(&events, &self.pipeline.live());
+        self.take(events)
     }
 
     pub fn done(&self) -> bool {

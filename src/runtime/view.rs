@@ -84,18 +84,13 @@ impl PresetChoice {
             PresetChoice::Custom => "Custom",
         }
     }
-    /// Sessions a day that count as enough (min, max).
-    pub fn band(self) -> (u32, u32) {
-        match self {
-            PresetChoice::General | PresetChoice::Custom => (1, 2),
-            PresetChoice::PostOp => (3, 4),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SettingsView {
     pub preset: PresetChoice,
+    /// Sessions a day (the preset's band).
+    pub band: (u32, u32),
     pub reps: u32,
     pub hold_s: u32,
     pub side: Side,
@@ -107,7 +102,8 @@ impl Default for SettingsView {
     fn default() -> Self {
         SettingsView {
             preset: PresetChoice::General,
-            reps: 10,
+            band: (1, 2),
+            reps: 20,
             hold_s: 3,
             side: Side::Right,
             reminders: true,
@@ -180,6 +176,8 @@ pub enum EndReason {
     Completed,
     Stopped,
     Pain,
+    /// Left open by a crash.
+    Interrupted,
 }
 
 impl EndReason {
@@ -188,6 +186,7 @@ impl EndReason {
             EndReason::Completed => "completed",
             EndReason::Stopped => "stopped early",
             EndReason::Pain => "stopped for pain",
+            EndReason::Interrupted => "interrupted",
         }
     }
 }
@@ -201,6 +200,9 @@ pub struct SessionRecord {
     pub time: String,
     pub side: Side,
     pub planned: u32,
+    /// Reps done.
+    pub done: u32,
+    /// The reps themselves, loaded for the session opened in History.
     pub reps: Vec<Rep>,
     pub pain: Option<u8>,
     pub end: EndReason,
@@ -217,6 +219,8 @@ pub struct HistoryView {
     /// Newest first.
     pub sessions: Vec<SessionRecord>,
     pub open: Option<u64>,
+    /// A problem with the saved history, in one line.
+    pub message: Option<String>,
 }
 
 /// One day of the week's adherence.
@@ -244,6 +248,9 @@ pub struct ProgressView {
     pub streak_days: u32,
     pub rom: Vec<RomWeek>,
     pub open_day: Option<NaiveDate>,
+    /// The weekly chart (SVG drawn by `chart`) and its text alternative.
+    pub chart_svg: Option<String>,
+    pub chart_alt: String,
 }
 
 /// Everything the app shows.

@@ -53,6 +53,8 @@ pub fn HistoryScreen(history: HistoryView, send: EventHandler<Command>) -> Eleme
                 }
             }
         }
-        p { class: "muted", "Sessions are kept while the app runs (saving to the device is not built yet)." }
+        if let Some(m) = history.message.clone() {
+            p { class: "warning", role: "alert", "{m}" }
+        }
     }
 }

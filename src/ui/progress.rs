@@ -21,16 +21,23 @@ pub fn ProgressScreen(progress: ProgressView, sessions: Vec<SessionRecord>, send
         h1 { "Progress" }
         section { class: "card", aria_labelledby: "p-week",
             h2 { id: "p-week", "This week" }
-            figure { class: "chart-fig",
-                div { class: "chart", role: "img", aria_label: "{alt}",
-                    div { class: "band", style: "bottom: {pct(min as f64):.0}%; height: {pct((max - min) as f64):.0}%;" }
-                    for d in progress.days.iter() {
-                        div { class: "bar-col", key: "{d.date}",
-                            div { class: "bar", style: "height: {pct(d.done as f64):.0}%;" }
+            if let Some(svg) = progress.chart_svg.clone() {
+                figure { class: "chart-fig",
+                    div { class: "chart-svg", role: "img", aria_label: "{progress.chart_alt}", dangerous_inner_html: svg }
+                    figcaption { class: "muted", "{alt}" }
+                }
+            } else {
+                figure { class: "chart-fig",
+                    div { class: "chart", role: "img", aria_label: "{alt}",
+                        div { class: "band", style: "bottom: {pct(min as f64):.0}%; height: {pct((max - min) as f64):.0}%;" }
+                        for d in progress.days.iter() {
+                            div { class: "bar-col", key: "{d.date}",
+                                div { class: "bar", style: "height: {pct(d.done as f64):.0}%;" }
+                            }
                         }
                     }
+                    figcaption { class: "muted", "Bars: sessions per day. Shaded: your target of {min}–{max}." }
                 }
-                figcaption { class: "muted", "Bars: sessions per day. Shaded: your target of {min}–{max}." }
             }
             div { class: "days",
                 for d in progress.days.iter().cloned() {
@@ -115,5 +122,5 @@ pub fn DaySessions(sessions: Vec<SessionRecord>, send: EventHandler<Command>) ->
 pub fn session_line(s: &SessionRecord) -> String {
     let pain = s.pain.map(|p| format!(" · pain {p}")).unwrap_or_default();
     let end = if s.end == EndReason::Completed { String::new() } else { format!(" · {}", s.end.label()) };
-    format!("{} · {} foot · {} of {} reps{end}{pain}", s.time, s.side.as_str(), s.reps.len(), s.planned)
+    format!("{} · {} foot · {} of {} reps{end}{pain}", s.time, s.side.as_str(), s.done, s.planned)
 }

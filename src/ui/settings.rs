@@ -12,8 +12,12 @@ pub fn SettingsScreen(settings: SettingsView, sensor: SensorView, send: EventHan
     let reps = settings.reps;
     let hold = settings.hold_s;
     let reminders = settings.reminders;
+    let (bmin, bmax) = settings.band;
     rsx! {
         h1 { "Settings" }
+        if let Some(m) = settings.message.clone() {
+            p { class: "notice", role: "status", "{m}" }
+        }
         fieldset {
             legend { "Plan" }
             div { class: "row",
@@ -25,6 +29,7 @@ pub fn SettingsScreen(settings: SettingsView, sensor: SensorView, send: EventHan
                     }
                 }
             }
+            p { "{bmin}–{bmax} sessions a day." }
         }
         Stepper {
             label: "Reps per session",
@@ -61,6 +66,13 @@ pub fn SettingsScreen(settings: SettingsView, sensor: SensorView, send: EventHan
                     onchange: move |e: FormEvent| send.call(Command::SetReminders(e.checked())),
                 }
                 "Remind me in the app when a session is due"
+            }
+        }
+        fieldset {
+            legend { "Export for your clinician" }
+            div { class: "row",
+                button { onclick: move |_| send.call(Command::ExportCsv), "Export CSV" }
+                button { onclick: move |_| send.call(Command::ExportFhir), "Export FHIR" }
             }
         }
         if sensor.name.is_some() {

@@ -45,6 +45,7 @@ fn record() -> SessionRecord {
         time: "09:15".into(),
         side: Side::Left,
         planned: 3,
+        done: 3,
         reps: vec![rep(60.0), rep(55.5), rep(62.0)],
         pain: Some(2),
         end: EndReason::Completed,
@@ -174,6 +175,7 @@ fn progress_has_a_text_alternative_per_chart_and_opens_a_day() {
             rom_deg: 59.0,
         }],
         open_day: Some(date()),
+        ..ProgressView::default()
     };
     v.history.sessions = vec![record()];
     let html = render(v);
@@ -203,6 +205,7 @@ fn settings_show_preset_reps_hold_side_and_reminders() {
     let mut v = AppView { screen: Screen::Settings, ..AppView::default() };
     v.settings = SettingsView {
         preset: PresetChoice::PostOp,
+        band: (3, 4),
         reps: 12,
         hold_s: 5,
         side: Side::Left,

@@ -74,9 +74,11 @@ try {
   await page.getByText('Connected to the demo sensor.').waitFor();
   check(await page.locator('header .sensor-chip', { hasText: 'Demo sensor' }).filter({ hasText: 'Connected' }).isVisible(), 'header shows the demo sensor connected');
 
-  // A short plan: 3 reps, 2 s holds.
+  // A short plan: Custom, 3 reps, 2 s holds.
   await nav(page, 'Settings');
   await axeCheck(page, 'settings');
+  await page.getByRole('button', { name: 'Custom', exact: true }).click();
+  await page.locator('button[aria-pressed="true"]', { hasText: 'Custom' }).waitFor();
   const reps = page.getByRole('group', { name: 'Reps per session' }).locator('output');
   while (Number(await reps.innerText()) > 3) {
     const before = await reps.innerText();
@@ -86,6 +88,9 @@ try {
   check((await reps.innerText()) === '3', 'reps per session set to 3');
   await page.getByRole('button', { name: 'Fewer: Hold time' }).click();
   await page.getByText('2 s', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  await page.getByText(/^Saved 0 sessions and 0 reps to /).waitFor();
+  check(true, 'Export CSV reports what it wrote');
 
   // The guided session.
   await nav(page, 'Today');
@@ -124,6 +129,9 @@ try {
   await today.first().waitFor().catch(() => {});
   const n = await today.count();
   check(n === 1, `this week's chart shows 1 session on one day (${n} matched)`);
+  const chart = page.locator('.chart-svg[role="img"]');
+  check((await chart.locator('svg').count()) === 1, 'Progress shows the weekly chart (plotters SVG)');
+  check(/\S/.test((await chart.getAttribute('aria-label')) ?? ''), 'the chart has a text alternative');
   await axeCheck(page, 'progress');
   await today.click();
   const line = page.getByRole('button', { name: /foot · 3 of 3 reps · pain 2/ });

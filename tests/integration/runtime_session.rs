@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anklepump::core::coach::Step;
-use anklepump::runtime::view::{EndReason, LinkState, Screen, SessionStage};
+use anklepump::runtime::view::{EndReason, LinkState, PresetChoice, Screen, SessionStage};
 use anklepump::runtime::{Command, Now, Runtime, RuntimeConfig, DEMO_ID};
 
 fn capture() -> Option<PathBuf> {
@@ -17,7 +17,16 @@ fn capture() -> Option<PathBuf> {
 
 #[test]
 fn simulated_demo_session_counts_reps_to_the_plan_then_asks_for_pain_and_lists_the_session() {
-    guided_session(RuntimeConfig { demo_capture: None, db: None }, 2.0);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("app.sqlite3");
+    guided_session(RuntimeConfig { demo_capture: None, db: Some(db.clone()) }, 2.0);
+    // A new start of the app (a new runtime on the same database) finds the session,
+    // and reconnects the remembered demo sensor.
+    let rt = Runtime::new(RuntimeConfig { demo_capture: None, db: Some(db) }, Now::read());
+    let h = &rt.view().history.sessions;
+    assert_eq!((h.len(), h[0].done, h[0].pain, h[0].end), (1, 3, Some(2), EndReason::Completed));
+    assert_eq!(rt.view().sensor.state, LinkState::Connected, "the remembered sensor is reconnected");
+    assert_eq!(rt.view().settings.reps, 3, "the plan is kept");
 }
 
 #[test]
@@ -26,7 +35,8 @@ fn replayed_demo_session_counts_reps_to_the_plan() {
         eprintln!("skipped: p01_lying_clean.apcap not found (set ANKLEPUMP_TRACES)");
         return;
     };
-    guided_session(RuntimeConfig { demo_capture: Some(path), db: None }, 40.0);
+    let dir = tempfile::tempdir().unwrap();
+    guided_session(RuntimeConfig { demo_capture: Some(path), db: Some(dir.path().join("app.sqlite3")) }, 40.0);
 }
 
 /// Pairs the demo sensor, runs 3 reps with 2 s holds, answers pain 2; `min_rom` is the
@@ -38,6 +48,10 @@ fn guided_session(cfg: RuntimeConfig, min_rom: f64) {
     assert_eq!(rt.view().screen, Screen::Pair, "no sensor yet: the app sends the user to pair");
     rt.handle(Command::Connect(DEMO_ID.into()), now);
     assert_eq!(rt.view().sensor.state, LinkState::Connected);
+    rt.handle(Command::SetReps(3), now);
+    assert!(rt.view().settings.message.as_deref().is_some_and(|m| m.contains("10")), "General plans have 10+ reps");
+    assert_eq!(rt.view().settings.reps, 20);
+    rt.handle(Command::SetPreset(PresetChoice::Custom), now);
     rt.handle(Command::SetReps(3), now);
     rt.handle(Command::SetHold(2), now);
     rt.handle(Command::StartSession, now);
@@ -68,19 +82,21 @@ fn guided_session(cfg: RuntimeConfig, min_rom: f64) {
     assert_eq!(rt.view().session.stage, SessionStage::Summary);
     let h = &rt.view().history.sessions;
     assert_eq!(h.len(), 1);
-    assert_eq!((h[0].end, h[0].pain, h[0].reps.len()), (EndReason::Completed, Some(2), 3));
+    assert_eq!((h[0].end, h[0].pain, h[0].done), (EndReason::Completed, Some(2), 3));
     assert_eq!(rt.view().today.done, 1);
     assert!(rt.view().progress.days.iter().any(|d| d.is_today && d.done == 1));
 }
 
 #[test]
 fn sharp_pain_stops_the_session_and_records_it_as_stopped_for_pain() {
+    let dir = tempfile::tempdir().unwrap();
     let now = Now::read();
-    let mut rt = Runtime::new(RuntimeConfig { demo_capture: None, db: None }, now);
+    let mut rt = Runtime::new(RuntimeConfig { demo_capture: None, db: Some(dir.path().join("app.sqlite3")) }, now);
     rt.handle(Command::Connect(DEMO_ID.into()), now);
     rt.handle(Command::StartSession, now);
     rt.tick(now.plus(Duration::from_secs(5)));
     rt.handle(Command::SharpPain, now.plus(Duration::from_secs(5)));
+    rt.handle(Command::Navigate(Screen::Today), now.plus(Duration::from_secs(6)));
     assert_eq!(rt.view().session.stage, SessionStage::PainStop);
     assert_eq!(rt.view().history.sessions[0].end, EndReason::Pain);
     assert_eq!(rt.view().today.done, 0, "a session stopped for pain does not count as done");
