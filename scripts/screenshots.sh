@@ -26,7 +26,8 @@ sleep 1
 
 # WebKitGTK under Xvfb: no GPU, no sandbox helpers.
 export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
-"$root/target/debug/anklepump" >"$out/app.log" 2>&1 &
+# A fresh database in the output directory: never the user's own.
+"$root/target/debug/anklepump" --db "$out/screens.sqlite3" >"$out/app.log" 2>&1 &
 app=$!
 
 win=""
@@ -54,8 +55,9 @@ shot 01-today 2
 nav Sensor; shot 02-pair
 click 938 410; shot 03-pair-connected
 nav Settings; shot 04-settings
-for _ in 1 2 3 4 5 6 7; do click 126 401; done   # reps 10 -> 3
-click 126 515                                      # hold 3 -> 2 s
+click 690 286; shot 04b-settings-custom                        # Custom plan
+for _ in $(seq 17); do click 126 472; done        # reps 20 -> 3
+click 126 586                                      # hold 3 -> 2 s
 shot 05-settings-short-plan
 nav Session; shot 06-session-ready
 click 550 470; shot 07-session-calibrating 2
@@ -64,8 +66,8 @@ shot 09-session-later 8
 shot 10-session-pain 14
 click 302 350; shot 11-session-summary                           # pain 2
 nav Progress; shot 12-progress
-# today's column in the week's day buttons (Mon..Sun)
-click $((163 + ($(date +%u) - 1) * 129)) 544; shot 13-progress-day
+xdotool mousemove 550 500 click --repeat 10 --delay 50 5   # scroll to the day buttons and numbers
+shot 13-progress-scrolled
 nav History; shot 14-history
 click 306 246; shot 15-history-detail
 nav Today; shot 16-today-after
