@@ -21,9 +21,11 @@ use crate::core::plan::{Plan, Preset, Sides};
 use crate::sensor::capture::Side;
 
 pub mod demo;
+mod link_io;
 mod progress;
 pub mod records;
 pub mod replay;
+pub mod sensor;
 pub mod session;
 pub mod view;
 mod view_fill;
@@ -31,6 +33,7 @@ mod view_fill;
 use demo::DemoSource;
 use records::Records;
 use replay::SourceEvent;
+use sensor::{Effect, RealSensor};
 use session::LiveSession;
 use view::*;
 
@@ -119,7 +122,8 @@ impl Now {
 }
 
 struct Running {
-    source: DemoSource,
+    /// The demo sensor's notifications; `None`: they come as link events.
+    source: Option<DemoSource>,
     started: Instant,
     live: LiveSession,
 }
@@ -134,6 +138,9 @@ pub struct Runtime {
     records: Option<Records>,
     plan: Plan,
     sessions_started: u64,
+    /// The connected real sensor, if any.
+    real: Option<RealSensor>,
+    effects: Vec<Effect>,
 }
 
 impl Runtime {
@@ -143,13 +150,22 @@ impl Runtime {
             Err(e) => (None, Some(format!("Sessions cannot be saved: {e}"))),
         };
         let plan = records.as_ref().map(Records::plan).unwrap_or_default();
-        let mut rt =
-            Runtime { cfg, view: AppView::default(), demo: false, running: None, records, plan, sessions_started: 0 };
+        let mut rt = Runtime {
+            cfg,
+            view: AppView::default(),
+            demo: false,
+            running: None,
+            records,
+            plan,
+            sessions_started: 0,
+            real: None,
+            effects: Vec::new(),
+        };
         rt.view.history.message = problem;
         rt.view.pair.devices = vec![demo_row()];
         // The remembered sensor is reconnected at start.
-        if rt.records.as_ref().and_then(Records::remembered).is_some_and(|s| s.id == DEMO_ID) {
-            rt.connect(DEMO_ID, now);
+        if let Some(s) = rt.records.as_ref().and_then(Records::remembered) {
+            rt.connect(&s.id, now);
         }
         rt.refresh(now);
         rt
@@ -175,21 +191,20 @@ impl Runtime {
         match cmd {
             Command::Navigate(s) => v.screen = s,
             Command::Scan => {
-                v.pair.devices = vec![demo_row()];
-                v.pair.message = Some(format!("Found {} sensor(s).", v.pair.devices.len()));
+                v.pair.scanning = true;
+                v.pair.message = Some("Scanning for sensors…".into());
+                self.effects.push(Effect::Scan);
             }
-            Command::Identify(id) => {
-                v.pair.message = Some(if id == DEMO_ID {
-                    "The demo sensor has no motor: a real sensor vibrates now.".into()
-                } else {
-                    "That sensor is not in range.".into()
-                });
+            Command::Identify(id) if id == DEMO_ID => {
+                v.pair.message = Some("The demo sensor has no motor: a real sensor vibrates now.".into());
             }
+            Command::Identify(id) => self.identify_real(&id),
             Command::Connect(id) => self.connect(&id, now),
             Command::Forget => {
                 self.stop_session(EndReason::Stopped, now);
                 self.demo = false;
-                let res = self.records.as_mut().map(|r| r.forget(DEMO_ID)).unwrap_or(Ok(()));
+                let id = self.forget_real().unwrap_or_else(|| DEMO_ID.to_string());
+                let res = self.records.as_mut().map(|r| r.forget(&id)).unwrap_or(Ok(()));
                 self.view.pair.remembered = None;
                 self.view.sensor = SensorView::default();
                 self.view.pair.message = Some(res.err().unwrap_or_else(|| "Sensor forgotten.".into()));
@@ -271,7 +286,7 @@ impl Runtime {
 
     fn connect(&mut self, id: &str, now: Now) {
         if id != DEMO_ID {
-            self.view.pair.message = Some("That sensor is not in range.".into());
+            self.connect_real(id);
             return;
         }
         match DemoSource::open(&self.cfg, 1.0, 0) {
@@ -285,33 +300,46 @@ impl Runtime {
                 v.pair.remembered = Some(DEMO_ID.into());
                 v.pair.message = Some("Connected to the demo sensor.".into());
                 self.demo = true;
+                if self.real.take().is_some() {
+                    self.effects.push(Effect::Disconnect);
+                }
             }
             Err(e) => self.view.pair.message = Some(e.to_string()),
         }
     }
 
     fn start_session(&mut self, now: Now) {
-        let v = &mut self.view;
-        if !self.demo {
-            v.pair.message = Some("Connect a sensor first.".into());
-            v.screen = Screen::Pair;
+        let real = self.real.as_ref().filter(|_| self.view.sensor.state == LinkState::Connected).map(|r| r.config);
+        if !self.demo && real.is_none() {
+            self.need_sensor();
             return;
         }
+        let v = &mut self.view;
         let side = v.session.side.or(self.plan.sides.single()).unwrap_or(Side::Right);
         let plan = CoachPlan { reps: self.plan.reps_per_session, hold_s: self.plan.hold_s };
         self.sessions_started += 1;
-        let source = match DemoSource::open(&self.cfg, plan.hold_s, self.sessions_started) {
-            Ok(s) => s,
-            Err(e) => {
-                v.session.message = Some(e.to_string());
-                return;
+        let (source, config) = match real {
+            Some(config) => {
+                self.effects.push(Effect::StartStreaming);
+                (None, config)
             }
+            None => match DemoSource::open(&self.cfg, plan.hold_s, self.sessions_started) {
+                Ok(s) => {
+                    let c = s.config();
+                    (Some(s), c)
+                }
+                Err(e) => {
+                    v.session.message = Some(e.to_string());
+                    return;
+                }
+            },
         };
-        let live = LiveSession::new(source.config(), plan, side);
+        let live = LiveSession::new(config, plan, side);
         v.session = SessionView { stage: SessionStage::Running, side: Some(side), ..SessionView::default() };
         live.fill(&mut v.session);
         v.screen = Screen::Session;
-        if let Some(Err(e)) = self.records.as_mut().map(|r| r.begin(&now, side, &self.plan, DEMO_ID)) {
+        let sensor_id = self.real.as_ref().map_or(DEMO_ID, |r| r.id.as_str());
+        if let Some(Err(e)) = self.records.as_mut().map(|r| r.begin(&now, side, &self.plan, sensor_id)) {
             v.session.message = Some(format!("This session cannot be saved: {e}"));
         }
         self.running = Some(Running { source, started: now.instant, live });
@@ -319,6 +347,9 @@ impl Runtime {
 
     fn stop_session(&mut self, end: EndReason, now: Now) {
         let Some(mut run) = self.running.take() else { return };
+        if run.source.is_none() {
+            self.effects.push(Effect::StopStreaming);
+        }
         if end == EndReason::Completed {
             let reps = run.live.finish();
             self.save_reps(&reps);
@@ -342,22 +373,23 @@ impl Runtime {
     /// Feeds the notifications whose time has come.
     pub fn tick(&mut self, now: Now) {
         let Some(run) = self.running.as_mut() else { return };
+        let Some(source) = run.source.as_mut() else { return };
         let elapsed = now.instant.saturating_duration_since(run.started).as_millis() as u64;
         let mut reps = Vec::new();
-        for e in run.source.due(elapsed) {
+        for e in source.due(elapsed) {
             match e {
                 SourceEvent::Imu { rx_ms, payload } => reps.extend(run.live.push_notification(rx_ms, &payload)),
                 SourceEvent::Malformed => run.live.push_malformed(),
             }
         }
         run.live.fill(&mut self.view.session);
-        let (done, ended) = (run.live.done(), run.source.ended());
+        let (done, ended) = (run.live.done(), source.ended());
         self.save_reps(&reps);
         if done {
             self.stop_session(EndReason::Completed, now);
         } else if ended {
             self.stop_session(EndReason::Completed, now);
-            if !self.view.session.coach.as_ref().is_some_and(|c| c.reps_done >= c.reps_planned) {
+            if self.view.session.coach.as_ref().is_none_or(|c| c.reps_done < c.reps_planned) {
                 self.view.session.message = Some("The demo recording ended before the planned reps.".into());
             }
         }
@@ -388,6 +420,7 @@ where
     F: FnMut(&AppView),
 {
     let mut rt = Runtime::new(cfg, Now::read());
+    let mut io = link_io::LinkIo::default();
     let mut last = rt.view().clone();
     publish(&last);
     loop {
@@ -397,6 +430,7 @@ where
                 Some(c) => rt.handle(c, Now::read()),
                 None => break,
             },
+            Some(ev) = io.next_event() => rt.on_link_event(ev, Now::read()),
             _ = tokio::time::sleep(tick) => {
                 let now = Now::read();
                 rt.tick(now);
@@ -404,6 +438,14 @@ where
                     rt.refresh(now);
                 }
             }
+        }
+        // Show "Scanning…"/"Connecting…" before the (slow) link work, then its outcome.
+        for effect in rt.take_effects() {
+            if *rt.view() != last {
+                last = rt.view().clone();
+                publish(&last);
+            }
+            io.perform(effect, &mut rt).await;
         }
         if *rt.view() != last {
             last = rt.view().clone();

@@ -5,6 +5,7 @@ mod analyze;
 mod ble;
 mod ble_cli;
 mod bluez;
+mod runtime_link;
 mod runtime_session;
 mod serve;
 mod sim;
