@@ -8,8 +8,14 @@ fn main() -> ExitCode {
     let cli = anklepump::cli::Cli::parse();
     match cli.command {
         Some(cmd) => anklepump::cli::run_with_db(cmd, cli.db),
+        #[cfg(feature = "desktop")]
         None => {
-            eprintln!("anklepump: the app window is not built yet; try `anklepump analyze FILE.apcap`");
+            anklepump::ui::launch::desktop(anklepump::runtime::RuntimeConfig::from_env().with_db(cli.db.as_deref()));
+            ExitCode::SUCCESS
+        }
+        #[cfg(not(feature = "desktop"))]
+        None => {
+            eprintln!("anklepump: built without the desktop window; try `anklepump serve`");
             ExitCode::from(2)
         }
     }

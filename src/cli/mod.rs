@@ -2,6 +2,7 @@
 //! subcommand's I/O glue lives in its own file; errors become one line on
 //! stderr and a non-zero exit code.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -168,6 +169,12 @@ pub enum Command {
         #[arg(long, value_parser = parse_side)]
         side: Option<crate::sensor::capture::Side>,
     },
+    /// Serve the app to a browser (Dioxus liveview), on loopback by default.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        addr: SocketAddr,
+    },
 }
 
 fn parse_side(s: &str) -> Result<crate::sensor::capture::Side, String> {
@@ -205,5 +212,15 @@ pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
         Command::ReplaySession { file, speed, side } => replay::run(db, &file, speed, side),
         Command::Scan { seconds, json } => link::scan(seconds, json),
         Command::Record { device, seconds, out, side } => link::record(device.as_deref(), seconds, &out, side),
+        Command::Serve { addr } => {
+            let cfg = crate::runtime::RuntimeConfig::from_env().with_db(db);
+            match crate::ui::launch::serve_blocking(addr, cfg) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("anklepump: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
     }
 }

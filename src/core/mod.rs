@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod axis;
 pub mod calib;
+pub mod coach;
 pub mod holds;
 pub mod orientation;
 pub mod pipeline;

@@ -1,0 +1,367 @@
+//! The app's one I/O owner. The UI's root coroutine hands `run` its stream
+//! of `Command`s and a `publish` callback; `run` owns the sensor source, the
+//! live session (pipeline + coach) and the session records, reads the clock,
+//! and publishes a fresh `AppView` whenever something changed. `Runtime`
+//! itself takes the time as an argument, so tests drive it step by step.
+//!
+//! Sessions, the plan and the remembered sensor are kept in the store
+//! (`records`). Until the link module's BLE link is wired in, the only
+//! sensor is the demo sensor: the core's simulator, or a published capture
+//! replayed in real time (`demo`).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use futures::{Stream, StreamExt};
+use thiserror::Error;
+
+use crate::core::plan::{Plan, Preset, Sides};
+use crate::sensor::capture::Side;
+
+pub mod demo;
+mod flow;
+mod link_io;
+mod progress;
+pub mod records;
+pub mod replay;
+pub mod sensor;
+pub mod session;
+pub mod view;
+mod view_fill;
+
+use demo::DemoSource;
+use records::Records;
+use sensor::{Effect, RealSensor};
+use session::LiveSession;
+use view::*;
+
+/// The id of the always-offered demo sensor.
+pub const DEMO_ID: &str = "demo";
+
+#[derive(Debug, Error)]
+pub enum RuntimeError {
+    #[error("the demo recording {0} cannot be read: {1}")]
+    DemoCapture(String, String),
+    #[error("the demo sensor's simulator cannot start: {0}")]
+    Simulator(String),
+}
+
+/// Everything a component can ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Navigate(Screen),
+    Scan,
+    Identify(String),
+    Connect(String),
+    Forget,
+    ChooseSide(Side),
+    StartSession,
+    StopSession,
+    SharpPain,
+    /// Pain 0–10 after the session.
+    SetPain(u8),
+    NewSession,
+    SetPreset(PresetChoice),
+    SetReps(u32),
+    SetHold(u32),
+    SetDefaultSide(Side),
+    SetReminders(bool),
+    ExportCsv,
+    ExportFhir,
+    OpenDay(Option<NaiveDate>),
+    OpenSession(Option<u64>),
+}
+
+/// Where the runtime finds things.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuntimeConfig {
+    /// A capture for the demo sensor to replay instead of the simulator.
+    pub demo_capture: Option<PathBuf>,
+    /// The session database (`--db`); `None`: the platform's default path.
+    pub db: Option<PathBuf>,
+}
+
+impl RuntimeConfig {
+    /// `ANKLEPUMP_DEMO_CAPTURE=FILE.apcap` makes the demo sensor replay that capture.
+    pub fn from_env() -> Self {
+        RuntimeConfig { demo_capture: std::env::var_os("ANKLEPUMP_DEMO_CAPTURE").map(PathBuf::from), db: None }
+    }
+
+    /// Uses the database at `db` (the global `--db` option), when given.
+    pub fn with_db(self, db: Option<&std::path::Path>) -> Self {
+        RuntimeConfig { db: db.map(PathBuf::from), ..self }
+    }
+}
+
+/// The time as the runtime sees it: a monotonic instant and the wall clock.
+#[derive(Debug, Clone, Copy)]
+pub struct Now {
+    pub instant: Instant,
+    pub local: NaiveDateTime,
+    pub utc: DateTime<Utc>,
+    /// Seconds east of UTC in force now.
+    pub offset_s: i32,
+}
+
+impl Now {
+    pub fn read() -> Self {
+        let l = chrono::Local::now();
+        Now {
+            instant: Instant::now(),
+            local: l.naive_local(),
+            utc: l.with_timezone(&Utc),
+            offset_s: l.offset().local_minus_utc(),
+        }
+    }
+    pub fn plus(self, d: Duration) -> Self {
+        let c = chrono::Duration::from_std(d).unwrap_or_default();
+        Now { instant: self.instant + d, local: self.local + c, utc: self.utc + c, offset_s: self.offset_s }
+    }
+}
+
+struct Running {
+    /// The demo sensor's notifications; `None`: they come as link events.
+    source: Option<DemoSource>,
+    started: Instant,
+    live: LiveSession,
+}
+
+/// The state the coroutine owns.
+pub struct Runtime {
+    cfg: RuntimeConfig,
+    view: AppView,
+    /// The demo sensor is connected.
+    demo: bool,
+    running: Option<Running>,
+    records: Option<Records>,
+    plan: Plan,
+    sessions_started: u64,
+    /// The connected real sensor, if any.
+    real: Option<RealSensor>,
+    effects: Vec<Effect>,
+}
+
+impl Runtime {
+    pub fn new(cfg: RuntimeConfig, now: Now) -> Self {
+        let (records, problem) = match Records::open(&cfg) {
+            Ok(r) => (Some(r), None),
+            Err(e) => (None, Some(format!("Sessions cannot be saved: {e}"))),
+        };
+        let plan = records.as_ref().map(Records::plan).unwrap_or_default();
+        let mut rt = Runtime {
+            cfg,
+            view: AppView::default(),
+            demo: false,
+            running: None,
+            records,
+            plan,
+            sessions_started: 0,
+            real: None,
+            effects: Vec::new(),
+        };
+        rt.view.history.message = problem;
+        rt.view.pair.devices = vec![demo_row()];
+        // The remembered sensor is reconnected at start.
+        if let Some(s) = rt.records.as_ref().and_then(Records::remembered) {
+            rt.connect(&s.id, now);
+        }
+        rt.refresh(now);
+        rt
+    }
+
+    pub fn view(&self) -> &AppView {
+        &self.view
+    }
+
+    /// True while a session streams (the loop then ticks often).
+    pub fn busy(&self) -> bool {
+        self.running.is_some()
+    }
+
+    pub fn handle(&mut self, cmd: Command, now: Now) {
+        if !matches!(cmd, Command::SetPain(_) | Command::Navigate(Screen::Session)) {
+            // Moving on without answering the pain question closes the session without it.
+            if let Some(r) = self.records.as_mut() {
+                r.flush();
+            }
+        }
+        let v = &mut self.view;
+        match cmd {
+            Command::Navigate(s) => v.screen = s,
+            Command::Scan => {
+                v.pair.scanning = true;
+                v.pair.message = Some("Scanning for sensors…".into());
+                self.effects.push(Effect::Scan);
+            }
+            Command::Identify(id) if id == DEMO_ID => {
+                v.pair.message = Some("The demo sensor has no motor: a real sensor vibrates now.".into());
+            }
+            Command::Identify(id) => self.identify_real(&id),
+            Command::Connect(id) => self.connect(&id, now),
+            Command::Forget => {
+                self.stop_session(EndReason::Stopped, now);
+                self.demo = false;
+                let id = self.forget_real().unwrap_or_else(|| DEMO_ID.to_string());
+                let res = self.records.as_mut().map(|r| r.forget(&id)).unwrap_or(Ok(()));
+                self.view.pair.remembered = None;
+                self.view.sensor = SensorView::default();
+                self.view.pair.message = Some(res.err().unwrap_or_else(|| "Sensor forgotten.".into()));
+            }
+            Command::ChooseSide(s) => v.session.side = Some(s),
+            Command::StartSession => self.start_session(now),
+            Command::StopSession => self.stop_session(EndReason::Stopped, now),
+            Command::SharpPain => {
+                self.stop_session(EndReason::Pain, now);
+                self.view.session.stage = SessionStage::PainStop;
+                self.view.screen = Screen::Session;
+            }
+            Command::SetPain(p) => {
+                let p = p.min(10);
+                v.session.pain = Some(p);
+                if v.session.stage == SessionStage::AskPain {
+                    v.session.stage = SessionStage::Summary;
+                }
+                if let Some(Err(e)) = self.records.as_mut().map(|r| r.set_pain(p)) {
+                    self.view.session.message = Some(e);
+                }
+            }
+            Command::NewSession => {
+                let side = v.session.side;
+                v.session = SessionView { side, ..SessionView::default() };
+            }
+            Command::SetPreset(p) => {
+                let preset = match p {
+                    PresetChoice::General => Preset::General,
+                    PresetChoice::PostOp => Preset::PostOp,
+                    PresetChoice::Custom => Preset::Custom,
+                };
+                self.update_plan(Plan::from_preset(preset, self.plan.sides));
+            }
+            Command::SetReps(n) => self.update_plan(Plan { reps_per_session: n, ..self.plan.clone() }),
+            Command::SetHold(s) => self.update_plan(Plan { hold_s: f64::from(s), ..self.plan.clone() }),
+            Command::SetDefaultSide(s) => {
+                v.session.side = Some(s);
+                let sides = if s == Side::Left { Sides::Left } else { Sides::Right };
+                self.update_plan(Plan { sides, ..self.plan.clone() });
+            }
+            Command::SetReminders(on) => {
+                let reminders =
+                    if on { Plan::from_preset(self.plan.preset, self.plan.sides).reminders } else { vec![] };
+                self.update_plan(Plan { reminders, ..self.plan.clone() });
+            }
+            Command::ExportCsv | Command::ExportFhir => {
+                let res = match (&self.records, &cmd) {
+                    (None, _) => Err("Sessions are not being saved, so there is nothing to export.".to_string()),
+                    (Some(r), Command::ExportCsv) => r.export_csv(),
+                    (Some(r), _) => r.export_fhir(),
+                };
+                self.view.settings.message = Some(res.unwrap_or_else(|e| e));
+            }
+            Command::OpenDay(d) => v.progress.open_day = d,
+            Command::OpenSession(id) => {
+                v.history.open = id;
+                if id.is_some() {
+                    v.screen = Screen::History;
+                }
+            }
+        }
+        self.refresh(now);
+    }
+
+    fn update_plan(&mut self, plan: Plan) {
+        let res = match self.records.as_mut() {
+            Some(r) => r.set_plan(&plan),
+            None => plan.validate().map_err(|e| e.to_string()),
+        };
+        match res {
+            Ok(()) => {
+                self.plan = plan;
+                self.view.settings.message = None;
+            }
+            Err(e) => self.view.settings.message = Some(e),
+        }
+    }
+
+    fn connect(&mut self, id: &str, now: Now) {
+        if id != DEMO_ID {
+            self.connect_real(id);
+            return;
+        }
+        match DemoSource::open(&self.cfg, 1.0, 0) {
+            Ok(s) => {
+                let name = s.name();
+                if let Some(Err(e)) = self.records.as_mut().map(|r| r.remember(DEMO_ID, &name, None, &now)) {
+                    tracing::warn!("cannot remember the sensor: {e}");
+                }
+                let v = &mut self.view;
+                v.sensor = SensorView { name: Some(name), demo: true, state: LinkState::Connected, battery_pct: None };
+                v.pair.remembered = Some(DEMO_ID.into());
+                v.pair.message = Some("Connected to the demo sensor.".into());
+                self.demo = true;
+                if self.real.take().is_some() {
+                    self.effects.push(Effect::Disconnect);
+                }
+            }
+            Err(e) => self.view.pair.message = Some(e.to_string()),
+        }
+    }
+
+    /// Recomputes the screens read from the store (Today, Progress, History) and Settings.
+    fn refresh(&mut self, now: Now) {
+        view_fill::settings(&mut self.view.settings, &self.plan);
+        let Some(records) = self.records.as_ref() else { return };
+        view_fill::from_store(&mut self.view, records, &self.plan, now, self.running.is_some());
+    }
+}
+
+fn demo_row() -> DeviceRow {
+    DeviceRow {
+        id: DEMO_ID.into(),
+        name: "Demo sensor (no hardware)".into(),
+        rssi_dbm: None,
+        battery_pct: None,
+        demo: true,
+    }
+}
+
+/// The coroutine body: owns the runtime until the command stream ends.
+pub async fn run<S, F>(cfg: RuntimeConfig, mut commands: S, mut publish: F)
+where
+    S: Stream<Item = Command> + Unpin,
+    F: FnMut(&AppView),
+{
+    let mut rt = Runtime::new(cfg, Now::read());
+    let mut io = link_io::LinkIo::default();
+    let mut last = rt.view().clone();
+    publish(&last);
+    loop {
+        let tick = if rt.busy() { Duration::from_millis(50) } else { Duration::from_secs(5) };
+        tokio::select! {
+            cmd = commands.next() => match cmd {
+                Some(c) => rt.handle(c, Now::read()),
+                None => break,
+            },
+            Some(ev) = io.next_event() => rt.on_link_event(ev, Now::read()),
+            _ = tokio::time::sleep(tick) => {
+                let now = Now::read();
+                rt.tick(now);
+                if !rt.busy() {
+                    rt.refresh(now);
+                }
+            }
+        }
+        // Show "Scanning…"/"Connecting…" before the (slow) link work, then its outcome.
+        for effect in rt.take_effects() {
+            if *rt.view() != last {
+                last = rt.view().clone();
+                publish(&last);
+            }
+            io.perform(effect, &mut rt).await;
+        }
+        if *rt.view() != last {
+            last = rt.view().clone();
+            publish(&last);
+        }
+    }
+}

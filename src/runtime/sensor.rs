@@ -1,0 +1,145 @@
+//! Real sensors through the link module: what the runtime asks the link to
+//! do (`Effect`, executed by `link_io` in the coroutine, since link calls
+//! are async) and what it does with the answers and the link's events:
+//! the scan list, connecting and remembering, battery and link state
+//! ("reconnecting…" during a session, which resumes when the link is back),
+//! and IMU notifications into the running session.
+
+use super::view::{DeviceRow, EndReason, LinkState, Screen};
+use super::{Now, Runtime, DEMO_ID};
+use crate::link::{DeviceInfo, Found, LinkError, LinkEvent, LinkState as WireState};
+use crate::sensor::protocol::SensorConfig;
+
+/// A link operation the coroutine performs for the runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Scan,
+    Connect(String),
+    Identify,
+    StartStreaming,
+    StopStreaming,
+    Disconnect,
+}
+
+/// The connected real sensor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RealSensor {
+    pub id: String,
+    pub name: String,
+    pub config: SensorConfig,
+}
+
+impl Runtime {
+    /// The link operations asked for since the last call.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    pub fn on_scan(&mut self, res: Result<Vec<Found>, LinkError>) {
+        let p = &mut self.view.pair;
+        p.scanning = false;
+        match res {
+            Ok(found) => {
+                p.devices.retain(|d| d.demo);
+                p.devices.extend(found.into_iter().map(|f| DeviceRow {
+                    id: f.id,
+                    name: f.name,
+                    rssi_dbm: f.rssi,
+                    battery_pct: f.battery,
+                    demo: false,
+                }));
+                p.message = Some(format!("Found {} sensor(s).", p.devices.len()));
+            }
+            Err(e) => p.message = Some(format!("Bluetooth scan failed: {e}. The demo sensor is still available.")),
+        }
+    }
+
+    pub fn on_connected(&mut self, id: &str, res: Result<(DeviceInfo, SensorConfig), LinkError>, now: Now) {
+        match res {
+            Ok((info, config)) => {
+                if let Some(Err(e)) = self.records.as_mut().map(|r| r.remember(id, &info.name, info.battery, &now)) {
+                    tracing::warn!("cannot remember the sensor: {e}");
+                }
+                let v = &mut self.view;
+                v.sensor.name = Some(info.name.clone());
+                v.sensor.demo = false;
+                v.sensor.state = LinkState::Connected;
+                v.sensor.battery_pct = info.battery;
+                v.pair.remembered = Some(id.to_string());
+                v.pair.message = Some(format!("Connected to {}.", info.name));
+                self.demo = false;
+                self.real = Some(RealSensor { id: id.to_string(), name: info.name, config });
+            }
+            Err(e) => {
+                self.view.sensor.state = LinkState::NotConnected;
+                self.view.pair.message = Some(format!("Cannot connect: {e}"));
+            }
+        }
+    }
+
+    pub fn on_link_event(&mut self, ev: LinkEvent, now: Now) {
+        match ev {
+            LinkEvent::Imu { rx_ms, payload } => {
+                let Some(run) = self.running.as_mut().filter(|r| r.source.is_none()) else { return };
+                let reps = run.live.push_notification(rx_ms, &payload);
+                run.live.fill(&mut self.view.session);
+                let done = run.live.done();
+                self.save_reps(&reps);
+                if done {
+                    self.stop_session(EndReason::Completed, now);
+                }
+            }
+            LinkEvent::Battery(b) => self.view.sensor.battery_pct = Some(b),
+            LinkEvent::Status(_) => {}
+            LinkEvent::State(s) => {
+                let state = match s {
+                    WireState::Connecting => LinkState::Connecting,
+                    WireState::Connected => LinkState::Connected,
+                    WireState::Reconnecting => LinkState::Reconnecting,
+                    WireState::Lost => LinkState::Lost,
+                };
+                self.view.sensor.state = state;
+                self.view.session.reconnecting = matches!(state, LinkState::Reconnecting | LinkState::Lost);
+                if state == LinkState::Lost {
+                    self.stop_session(EndReason::Stopped, now);
+                    self.view.session.message = Some("The sensor was lost; the reps so far are saved.".into());
+                }
+            }
+        }
+    }
+
+    /// A link operation failed: one line on the Sensor screen.
+    pub fn on_link_error(&mut self, what: &str, e: LinkError) {
+        self.view.pair.message = Some(format!("Cannot {what}: {e}"));
+    }
+
+    /// A real sensor (not the demo) was chosen on the Sensor screen.
+    pub(super) fn connect_real(&mut self, id: &str) {
+        debug_assert_ne!(id, DEMO_ID);
+        self.view.sensor.state = LinkState::Connecting;
+        self.view.pair.message = Some("Connecting…".into());
+        self.effects.push(Effect::Connect(id.to_string()));
+    }
+
+    /// Forgets the real sensor: disconnect and drop it from the store.
+    pub(super) fn forget_real(&mut self) -> Option<String> {
+        let real = self.real.take()?;
+        self.effects.push(Effect::Disconnect);
+        Some(real.id)
+    }
+
+    pub(super) fn identify_real(&mut self, id: &str) {
+        if self.real.as_ref().is_some_and(|r| r.id == id) {
+            self.effects.push(Effect::Identify);
+            self.view.pair.message = Some("The sensor vibrates now.".into());
+        } else {
+            self.view.pair.message = Some("Connect to that sensor first, then Identify.".into());
+        }
+    }
+
+    /// Where to send the user when there is no sensor to start with.
+    pub(super) fn need_sensor(&mut self) {
+        self.view.pair.message = Some("Connect a sensor first.".into());
+        self.view.screen = Screen::Pair;
+    }
+}

@@ -1,0 +1,88 @@
+//! Fills the screens read from the store and the plan: Settings, Today,
+//! Progress (with the weekly chart drawn by `chart`) and History.
+
+use super::progress::next_due;
+use super::records::Records;
+use super::view::{AppView, DayBar, PresetChoice, RomWeek, SettingsView};
+use super::Now;
+use crate::core::plan::{Plan, Preset};
+
+pub fn settings(v: &mut SettingsView, plan: &Plan) {
+    v.preset = match plan.preset {
+        Preset::General => PresetChoice::General,
+        Preset::PostOp => PresetChoice::PostOp,
+        Preset::Custom => PresetChoice::Custom,
+    };
+    v.band = (plan.sessions_per_day.min, plan.sessions_per_day.max);
+    v.reps = plan.reps_per_session;
+    v.hold_s = plan.hold_s.round().max(0.0) as u32;
+    if let Some(side) = plan.sides.single() {
+        v.side = side;
+    }
+    v.reminders = !plan.reminders.is_empty();
+}
+
+pub fn from_store(v: &mut AppView, records: &Records, plan: &Plan, now: Now, running: bool) {
+    let today = now.local.date();
+    let band = (plan.sessions_per_day.min, plan.sessions_per_day.max);
+    match records.history() {
+        Ok(mut sessions) => {
+            if let Some(open) = v.history.open {
+                if let Some(s) = sessions.iter_mut().find(|s| s.id == open) {
+                    s.reps = records.reps(open);
+                }
+            }
+            v.history.sessions = sessions;
+        }
+        Err(e) => v.history.message = Some(format!("The saved sessions cannot be read: {e}")),
+    }
+    let report = match records.week(today) {
+        Ok(r) => r,
+        Err(e) => {
+            v.history.message = Some(format!("The week cannot be read: {e}"));
+            return;
+        }
+    };
+    let done = report.adherence.days.iter().find(|d| d.date == today).map_or(0, |d| d.done);
+    let last_today = v.history.sessions.iter().find(|s| s.date == today).map(|s| s.time.clone());
+    let due = next_due(now.local, done, band, last_today.as_deref());
+    let reminder =
+        (v.settings.reminders && due == "now" && !running).then(|| "It is time for your ankle pumps.".into());
+    v.today.done = done;
+    v.today.band = band;
+    v.today.next_due = due;
+    v.today.reminder = reminder;
+
+    let p = &mut v.progress;
+    p.band = band;
+    p.days = report
+        .adherence
+        .days
+        .iter()
+        .map(|d| DayBar { date: d.date, done: d.done, is_today: d.date == today })
+        .collect();
+    p.streak_days = report.streak.current;
+    p.rom = report
+        .progress
+        .iter()
+        .flat_map(|sp| {
+            sp.weeks.iter().filter_map(move |w| {
+                Some(RomWeek {
+                    week: w.week.clone(),
+                    side: sp.side,
+                    dorsi_deg: w.mean_dorsi_deg?,
+                    plantar_deg: w.mean_plantar_deg?,
+                    rom_deg: w.mean_rom_deg?,
+                })
+            })
+        })
+        .collect();
+    p.chart_alt = crate::chart::title(&report);
+    p.chart_svg = match crate::chart::weekly_svg(&report) {
+        Ok(svg) => Some(svg),
+        Err(e) => {
+            tracing::warn!("{e}");
+            None
+        }
+    };
+}

@@ -1,0 +1,101 @@
+//! Launchers: the desktop window (no subcommand) and `anklepump serve`, the
+//! same app served to a browser through Dioxus liveview over axum. The
+//! liveview socket is at `/ws`; `GET /` answers with the page that loads the
+//! liveview glue (the library's own catch-all route does not answer `/`).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use dioxus::prelude::*;
+use dioxus_liveview::{axum_socket, interpreter_glue, LiveViewPool};
+use thiserror::Error;
+
+use super::App;
+use crate::runtime::RuntimeConfig;
+
+#[derive(Debug, Error)]
+pub enum ServeError {
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// Opens the app in a desktop window; returns when the window closes.
+#[cfg(feature = "desktop")]
+pub fn desktop(cfg: RuntimeConfig) {
+    use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
+    let window = WindowBuilder::new().with_title("AnklePump").with_inner_size(LogicalSize::new(1100.0, 860.0));
+    // No menu bar: the app's own navigation is the only one a patient needs.
+    let config = Config::new().with_window(window).with_menu(None);
+    dioxus::LaunchBuilder::desktop().with_cfg(config).with_context(cfg).launch(App);
+}
+
+/// The page `GET /` serves: language, title, viewport, and the liveview glue.
+pub fn index_html() -> String {
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>AnklePump</title>
+</head>
+<body><div id="main"></div>
+{}
+</body>
+</html>
+"#,
+        interpreter_glue("/ws")
+    )
+}
+
+/// The axum router: `/` (page) and `/ws` (liveview socket), one virtual DOM per socket.
+pub fn router(cfg: RuntimeConfig) -> Router {
+    let pool = Arc::new(LiveViewPool::new());
+    let page = index_html();
+    Router::new().route("/", get(move || async move { Html(page) })).route(
+        "/ws",
+        get(move |ws: WebSocketUpgrade| {
+            let (pool, cfg) = (pool.clone(), cfg.clone());
+            async move {
+                ws.on_upgrade(move |socket| async move {
+                    let res = pool
+                        .launch_virtualdom(axum_socket(socket), move || VirtualDom::new(App).with_root_context(cfg))
+                        .await;
+                    if let Err(e) = res {
+                        tracing::debug!("liveview session ended: {e}");
+                    }
+                })
+            }
+        }),
+    )
+}
+
+/// Serves the app on `addr` until Ctrl-C.
+pub async fn serve(addr: SocketAddr, cfg: RuntimeConfig) -> Result<(), ServeError> {
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| ServeError::Bind(addr, e))?;
+    let local = listener.local_addr().map_err(ServeError::Serve)?;
+    println!("AnklePump is served at http://{local}/");
+    if !local.ip().is_loopback() {
+        eprintln!("anklepump: warning: {local} is reachable from other machines");
+    }
+    axum::serve(listener, router(cfg))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(ServeError::Serve)
+}
+
+/// `serve` on a fresh multi-thread tokio runtime.
+pub fn serve_blocking(addr: SocketAddr, cfg: RuntimeConfig) -> Result<(), ServeError> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(ServeError::Runtime)?;
+    rt.block_on(serve(addr, cfg))
+}

@@ -1,0 +1,94 @@
+//! The Dioxus app: the root component owns one coroutine running the
+//! runtime (the only I/O owner) and one signal holding the `AppView` it
+//! publishes; every screen is a component rendering its slice of that view
+//! and sending `Command`s. Launchers for the desktop window and for the
+//! liveview server (`serve`) live in `launch`.
+
+use dioxus::prelude::*;
+
+use crate::runtime::view::{AppView, LinkState, Screen};
+use crate::runtime::{self, Command, RuntimeConfig};
+
+pub mod history;
+pub mod launch;
+pub mod pair;
+pub mod progress;
+pub mod session;
+pub mod settings;
+#[cfg(test)]
+mod tests;
+pub mod today;
+
+/// The stylesheet, inlined so desktop, liveview and tests render the same.
+pub const CSS: &str = include_str!("../../assets/app.css");
+
+/// The root: runtime coroutine + view signal.
+#[component]
+pub fn App() -> Element {
+    let cfg = use_hook(|| try_consume_context::<RuntimeConfig>().unwrap_or_else(RuntimeConfig::from_env));
+    let mut view = use_signal(AppView::default);
+    let rt = use_coroutine(move |rx: UnboundedReceiver<Command>| {
+        let cfg = cfg.clone();
+        async move { runtime::run(cfg, rx, move |v| view.set(v.clone())).await }
+    });
+    let send = use_callback(move |c: Command| rt.send(c));
+    rsx! {
+        Shell { view: view(), send }
+    }
+}
+
+/// Header, navigation and the current screen, for a given view.
+#[component]
+pub fn Shell(view: AppView, send: EventHandler<Command>) -> Element {
+    let sensor = &view.sensor;
+    let chip = match (&sensor.name, sensor.state) {
+        (Some(name), state) if state != LinkState::NotConnected => {
+            let battery = sensor.battery_pct.map(|b| format!(", battery {b}%")).unwrap_or_default();
+            format!("{name}: {}{battery}", state.label())
+        }
+        _ => "No sensor connected".to_string(),
+    };
+    let screen = view.screen;
+    rsx! {
+        style { dangerous_inner_html: CSS }
+        div { class: "app",
+            header { class: "app-header",
+                p { class: "brand", "AnklePump" }
+                p { class: "sensor-chip", role: "status", "{chip}" }
+            }
+            nav { aria_label: "Screens",
+                ul {
+                    for s in Screen::ALL {
+                        li { key: "{s.label()}",
+                            button {
+                                aria_current: if s == screen { "page" } else { "false" },
+                                onclick: move |_| send.call(Command::Navigate(s)),
+                                "{s.label()}"
+                            }
+                        }
+                    }
+                }
+            }
+            main {
+                match screen {
+                    Screen::Today => rsx! { today::TodayScreen { today: view.today.clone(), sensor: view.sensor.clone(), send } },
+                    Screen::Pair => rsx! { pair::PairScreen { pair: view.pair.clone(), sensor: view.sensor.clone(), send } },
+                    Screen::Session => rsx! { session::SessionScreen { session: view.session.clone(), sensor: view.sensor.clone(), default_side: view.settings.side, send } },
+                    Screen::Progress => rsx! { progress::ProgressScreen { progress: view.progress.clone(), sessions: view.history.sessions.clone(), send } },
+                    Screen::History => rsx! { history::HistoryScreen { history: view.history.clone(), send } },
+                    Screen::Settings => rsx! { settings::SettingsScreen { settings: view.settings.clone(), sensor: view.sensor.clone(), send } },
+                }
+            }
+        }
+    }
+}
+
+/// "12.5°" with one decimal.
+pub fn deg(v: f64) -> String {
+    format!("{v:.1}°")
+}
+
+/// "Sat 21 Nov".
+pub fn day_label(d: chrono::NaiveDate) -> String {
+    d.format("%a %-d %b").to_string()
+}
