@@ -84,6 +84,11 @@ impl Runtime {
             match e {
                 SourceEvent::Imu { rx_ms, payload } => reps.extend(run.live.push_notification(rx_ms, &payload)),
                 SourceEvent::Malformed => run.live.push_malformed(),
+                SourceEvent::LinkDown | SourceEvent::LinkUp => {
+                    let down = e == SourceEvent::LinkDown;
+                    self.view.sensor.state = if down { LinkState::Reconnecting } else { LinkState::Connected };
+                    self.view.session.reconnecting = down;
+                }
             }
         }
         run.live.fill(&mut self.view.session);

@@ -74,18 +74,41 @@ pub enum Command {
 }
 
 /// Where the runtime finds things.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuntimeConfig {
     /// A capture for the demo sensor to replay instead of the simulator.
     pub demo_capture: Option<PathBuf>,
     /// The session database (`--db`); `None`: the platform's default path.
     pub db: Option<PathBuf>,
+    /// A link loss the demo sensor plays out in every session.
+    pub demo_dropout: Option<Dropout>,
+}
+
+/// `at_s` seconds into a demo session the link drops for `len_s` seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dropout {
+    pub at_s: f64,
+    pub len_s: f64,
+}
+
+impl Dropout {
+    /// `AT:LEN` in seconds, e.g. `12:3`.
+    pub fn parse(s: &str) -> Option<Dropout> {
+        let (a, l) = s.split_once(':')?;
+        let (at_s, len_s) = (a.trim().parse::<f64>().ok()?, l.trim().parse::<f64>().ok()?);
+        (at_s.is_finite() && len_s.is_finite() && at_s >= 0.0 && len_s > 0.0).then_some(Dropout { at_s, len_s })
+    }
 }
 
 impl RuntimeConfig {
-    /// `ANKLEPUMP_DEMO_CAPTURE=FILE.apcap` makes the demo sensor replay that capture.
+    /// `ANKLEPUMP_DEMO_CAPTURE=FILE.apcap` makes the demo sensor replay that capture;
+    /// `ANKLEPUMP_DEMO_DROPOUT=AT:LEN` makes its link drop once per session.
     pub fn from_env() -> Self {
-        RuntimeConfig { demo_capture: std::env::var_os("ANKLEPUMP_DEMO_CAPTURE").map(PathBuf::from), db: None }
+        RuntimeConfig {
+            demo_capture: std::env::var_os("ANKLEPUMP_DEMO_CAPTURE").map(PathBuf::from),
+            db: None,
+            demo_dropout: std::env::var("ANKLEPUMP_DEMO_DROPOUT").ok().as_deref().and_then(Dropout::parse),
+        }
     }
 
     /// Uses the database at `db` (the global `--db` option), when given.
@@ -336,6 +359,19 @@ where
     let mut last = rt.view().clone();
     publish(&last);
     loop {
+        // Link work asked for (at start: reconnecting the remembered sensor). Show
+        // "Scanning…"/"Connecting…" before the slow part, then its outcome.
+        for effect in rt.take_effects() {
+            if *rt.view() != last {
+                last = rt.view().clone();
+                publish(&last);
+            }
+            io.perform(effect, &mut rt).await;
+        }
+        if *rt.view() != last {
+            last = rt.view().clone();
+            publish(&last);
+        }
         let tick = if rt.busy() { Duration::from_millis(50) } else { Duration::from_secs(5) };
         tokio::select! {
             cmd = commands.next() => match cmd {
@@ -350,18 +386,6 @@ where
                     rt.refresh(now);
                 }
             }
-        }
-        // Show "Scanning…"/"Connecting…" before the (slow) link work, then its outcome.
-        for effect in rt.take_effects() {
-            if *rt.view() != last {
-                last = rt.view().clone();
-                publish(&last);
-            }
-            io.perform(effect, &mut rt).await;
-        }
-        if *rt.view() != last {
-            last = rt.view().clone();
-            publish(&last);
         }
     }
 }

@@ -20,6 +20,9 @@ pub enum SourceEvent {
     },
     /// A line of the capture that could not be read.
     Malformed,
+    /// The (demo) link dropped: nothing arrives until `LinkUp`.
+    LinkDown,
+    LinkUp,
 }
 
 /// A capture replayed in real time.
@@ -54,7 +57,7 @@ impl ReplaySensor {
             .iter()
             .find_map(|r| match r {
                 SourceEvent::Imu { rx_ms, .. } => Some(*rx_ms),
-                SourceEvent::Malformed => None,
+                _ => None,
             })
             .unwrap_or(0);
         Ok(ReplaySensor { config, device, records, first_rx_ms, next: 0 })

@@ -100,6 +100,7 @@ try {
   await axeCheck(page, 'session-running');
   const seen = new Set();
   const cues = new Set();
+  let reconnecting = false;
   const deadline = Date.now() + 90000;
   while (Date.now() < deadline) {
     const counter = page.locator('.rep-counter');
@@ -107,6 +108,7 @@ try {
       seen.add(await counter.innerText().catch(() => ''));
       cues.add(await page.locator('.cue').innerText().catch(() => ''));
     }
+    reconnecting ||= (await page.getByRole('alert').filter({ hasText: 'Reconnecting…' }).count()) > 0;
     if (await page.getByText('How much pain did you feel?').count()) break;
     await page.waitForTimeout(200);
   }
@@ -114,6 +116,7 @@ try {
   check(['Rep 0 of 3', 'Rep 1 of 3', 'Rep 2 of 3'].every((s) => seen.has(s)), 'the rep counter counted up 0 → 1 → 2 (of 3)');
   check(cues.has('Pull your toes up') && cues.has('Point your toes down'), 'up and down cues were shown');
   check(cues.has('Hold it up') || cues.has('Hold it down'), 'a hold cue was shown');
+  if (process.env.E2E_EXPECT_DROPOUT) check(reconnecting, 'the demo link dropped: "Reconnecting…" was shown, then the session resumed');
   check(await page.getByText('How much pain did you feel?').isVisible(), 'the session ended by asking for pain');
   await axeCheck(page, 'session-pain');
   await page.getByRole('button', { name: 'Pain 2 of 10' }).click();

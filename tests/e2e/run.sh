@@ -19,7 +19,8 @@ port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 work="$(mktemp -d)"
 log="$work/server.log"
 # A fresh database for the run: the test expects exactly the sessions it records.
-"$root/target/debug/anklepump" --db "$work/e2e.sqlite3" serve --addr "127.0.0.1:$port" >"$log" 2>&1 &
+# The demo link drops 9 s into each session for 3 s: the test sees "Reconnecting…" and the resume.
+ANKLEPUMP_DEMO_DROPOUT=9:3 "$root/target/debug/anklepump" --db "$work/e2e.sqlite3" serve --addr "127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -28,4 +29,4 @@ for _ in $(seq 1 100); do
   if ! kill -0 "$server" 2>/dev/null; then cat "$log"; echo "server exited" >&2; exit 1; fi
   sleep 0.1
 done
-APP_URL="http://127.0.0.1:$port/" node "$here/e2e.mjs"
+E2E_EXPECT_DROPOUT=1 APP_URL="http://127.0.0.1:$port/" node "$here/e2e.mjs"

@@ -16,7 +16,7 @@ const ID: &str = "C0:FF:EE:00:00:01";
 #[test]
 fn a_real_sensor_session_runs_on_link_events_and_survives_reconnecting() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = RuntimeConfig { demo_capture: None, db: Some(dir.path().join("app.sqlite3")) };
+    let cfg = RuntimeConfig { db: Some(dir.path().join("app.sqlite3")), ..Default::default() };
     let mut now = Now::read();
     let mut rt = Runtime::new(cfg.clone(), now);
     rt.handle(Command::Connect(ID.into()), now);
@@ -78,7 +78,7 @@ fn a_real_sensor_session_runs_on_link_events_and_survives_reconnecting() {
 #[test]
 fn identify_needs_the_sensor_connected_and_scan_failures_keep_the_demo() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = RuntimeConfig { demo_capture: None, db: Some(dir.path().join("app.sqlite3")) };
+    let cfg = RuntimeConfig { db: Some(dir.path().join("app.sqlite3")), ..Default::default() };
     let now = Now::read();
     let mut rt = Runtime::new(cfg, now);
     rt.handle(Command::Identify(ID.into()), now);

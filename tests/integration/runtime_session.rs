@@ -19,10 +19,10 @@ fn capture() -> Option<PathBuf> {
 fn simulated_demo_session_counts_reps_to_the_plan_then_asks_for_pain_and_lists_the_session() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("app.sqlite3");
-    guided_session(RuntimeConfig { demo_capture: None, db: Some(db.clone()) }, 2.0);
+    guided_session(RuntimeConfig { db: Some(db.clone()), ..Default::default() }, 2.0);
     // A new start of the app (a new runtime on the same database) finds the session,
     // and reconnects the remembered demo sensor.
-    let rt = Runtime::new(RuntimeConfig { demo_capture: None, db: Some(db) }, Now::read());
+    let rt = Runtime::new(RuntimeConfig { db: Some(db), ..Default::default() }, Now::read());
     let h = &rt.view().history.sessions;
     assert_eq!((h.len(), h[0].done, h[0].pain, h[0].end), (1, 3, Some(2), EndReason::Completed));
     assert_eq!(rt.view().sensor.state, LinkState::Connected, "the remembered sensor is reconnected");
@@ -36,7 +36,10 @@ fn replayed_demo_session_counts_reps_to_the_plan() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    guided_session(RuntimeConfig { demo_capture: Some(path), db: Some(dir.path().join("app.sqlite3")) }, 40.0);
+    guided_session(
+        RuntimeConfig { demo_capture: Some(path), db: Some(dir.path().join("app.sqlite3")), ..Default::default() },
+        40.0,
+    );
 }
 
 /// Pairs the demo sensor, runs 3 reps with 2 s holds, answers pain 2; `min_rom` is the
@@ -91,7 +94,7 @@ fn guided_session(cfg: RuntimeConfig, min_rom: f64) {
 fn sharp_pain_stops_the_session_and_records_it_as_stopped_for_pain() {
     let dir = tempfile::tempdir().unwrap();
     let now = Now::read();
-    let mut rt = Runtime::new(RuntimeConfig { demo_capture: None, db: Some(dir.path().join("app.sqlite3")) }, now);
+    let mut rt = Runtime::new(RuntimeConfig { db: Some(dir.path().join("app.sqlite3")), ..Default::default() }, now);
     rt.handle(Command::Connect(DEMO_ID.into()), now);
     rt.handle(Command::StartSession, now);
     rt.tick(now.plus(Duration::from_secs(5)));
@@ -100,4 +103,35 @@ fn sharp_pain_stops_the_session_and_records_it_as_stopped_for_pain() {
     assert_eq!(rt.view().session.stage, SessionStage::PainStop);
     assert_eq!(rt.view().history.sessions[0].end, EndReason::Pain);
     assert_eq!(rt.view().today.done, 0, "a session stopped for pain does not count as done");
+}
+
+#[test]
+fn a_demo_link_dropout_shows_reconnecting_and_the_session_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let dropout = Some(anklepump::runtime::Dropout { at_s: 8.0, len_s: 3.0 });
+    let cfg = RuntimeConfig { db: Some(dir.path().join("app.sqlite3")), demo_dropout: dropout, ..Default::default() };
+    let mut now = Now::read();
+    let mut rt = Runtime::new(cfg, now);
+    rt.handle(Command::Connect(DEMO_ID.into()), now);
+    rt.handle(Command::SetPreset(PresetChoice::Custom), now);
+    rt.handle(Command::SetReps(3), now);
+    rt.handle(Command::SetHold(2), now);
+    rt.handle(Command::StartSession, now);
+    let (mut down, mut back) = (false, false);
+    for _ in 0..900 {
+        now = now.plus(Duration::from_millis(100));
+        rt.tick(now);
+        let v = rt.view();
+        if v.session.reconnecting && v.sensor.state == LinkState::Reconnecting {
+            down = true;
+        } else if down && v.sensor.state == LinkState::Connected {
+            back = true;
+        }
+        if v.session.stage != SessionStage::Running {
+            break;
+        }
+    }
+    assert!(down && back, "reconnecting… was shown, then the link came back");
+    assert_eq!(rt.view().session.stage, SessionStage::AskPain, "the session resumed and finished");
+    assert_eq!(rt.view().session.reps.len(), 3);
 }
