@@ -68,9 +68,11 @@ click 302 350; shot 11-session-summary                           # pain 2
 nav Progress; shot 12-progress
 xdotool mousemove 550 500 click --repeat 10 --delay 50 5   # scroll to the day buttons and numbers
 shot 13-progress-scrolled
+xdotool click --repeat 10 --delay 50 4; sleep 1                # and back up to the navigation
 nav History; shot 14-history
 click 306 246; shot 15-history-detail
 nav Today; shot 16-today-after
 click 550 504; sleep 2                                          # Start a session
 click 780 707; shot 17-sharp-pain
+nav Sensor; click 185 306; shot 18-pair-scanned 6               # Scan (Bluetooth)
 echo "screenshots in $out"

@@ -62,7 +62,11 @@ pub fn Shell(view: AppView, send: EventHandler<Command>) -> Element {
                         li { key: "{s.label()}",
                             button {
                                 aria_current: if s == screen { "page" } else { "false" },
-                                onclick: move |_| send.call(Command::Navigate(s)),
+                                onclick: move |_| {
+                                    send.call(Command::Navigate(s));
+                                    // A new screen starts at its top.
+                                    let _ = document::eval("window.scrollTo(0, 0)");
+                                },
                                 "{s.label()}"
                             }
                         }
