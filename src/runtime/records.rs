@@ -18,6 +18,10 @@ const HISTORY_LEN: usize = 100;
 /// Weeks of range-of-motion trend on Progress.
 const WEEKS_BACK: u32 = 8;
 
+/// Databases whose interrupted sessions this process has already closed.
+static RECOVERED: std::sync::Mutex<std::collections::BTreeSet<std::path::PathBuf>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
 struct PendingEnd {
     id: SessionId,
     end: EndSession,
@@ -41,7 +45,13 @@ impl Records {
             None => Store::default_path().map_err(msg)?,
         };
         let mut store = Store::open(&path).map_err(msg)?;
-        store.recover_interrupted().map_err(msg)?;
+        // Sessions left open are a crash's only at the process's first open of this database:
+        // `serve` runs one runtime per browser connection, and a second tab must not close
+        // the first one's running session.
+        let first = RECOVERED.lock().map(|mut done| done.insert(path.clone())).unwrap_or(false);
+        if first {
+            store.recover_interrupted().map_err(msg)?;
+        }
         Ok(Records { store, recording: None, pending: None })
     }
 

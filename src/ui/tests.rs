@@ -219,3 +219,22 @@ fn settings_show_preset_reps_hold_side_and_reminders() {
     assert!(html.contains(r#"aria-pressed="true">Left"#));
     assert!(html.contains("Remind me in the app when a session is due"));
 }
+
+#[test]
+fn settings_offer_exports_and_show_what_was_written() {
+    let mut v = AppView { screen: Screen::Settings, ..AppView::default() };
+    v.settings.message = Some("Saved 3 sessions and 30 reps to /tmp/x.".into());
+    let html = render(v);
+    assert!(html.contains(">Export CSV<") && html.contains(">Export FHIR<"));
+    assert!(html.contains("Saved 3 sessions and 30 reps to /tmp/x."));
+}
+
+#[test]
+fn progress_shows_the_drawn_chart_with_its_text_alternative() {
+    let mut v = AppView { screen: Screen::Progress, ..AppView::default() };
+    v.progress.chart_svg = Some("<svg><rect/></svg>".into());
+    v.progress.chart_alt = "General 2026-W47: adherence 50%".into();
+    let html = render(v);
+    assert!(html.contains(r#"role="img""#) && html.contains(r#"aria-label="General 2026-W47: adherence 50%""#));
+    assert!(html.contains("<svg><rect/></svg>"));
+}
