@@ -1,7 +1,7 @@
 //! Fills the screens read from the store and the plan: Settings, Today,
 //! Progress (with the weekly chart drawn by `chart`) and History.
 
-use super::progress::next_due;
+use super::progress::{next_due, next_reminder};
 use super::records::Records;
 use super::view::{AppView, DayBar, PresetChoice, RomWeek, SettingsView};
 use super::Now;
@@ -45,7 +45,11 @@ pub fn from_store(v: &mut AppView, records: &Records, plan: &Plan, now: Now, run
     };
     let done = report.adherence.days.iter().find(|d| d.date == today).map_or(0, |d| d.done);
     let last_today = v.history.sessions.iter().find(|s| s.date == today).map(|s| s.time.clone());
-    let due = next_due(now.local, done, band, last_today.as_deref());
+    let due = if plan.reminders.is_empty() {
+        next_due(now.local, done, band, last_today.as_deref())
+    } else {
+        next_reminder(now.local, done, band, &plan.reminders)
+    };
     let reminder =
         (v.settings.reminders && due == "now" && !running).then(|| "It is time for your ankle pumps.".into());
     v.today.done = done;
