@@ -13,7 +13,12 @@ fn main() -> ExitCode {
             anklepump::ui::launch::desktop(anklepump::runtime::RuntimeConfig::from_env().with_db(cli.db.as_deref()));
             ExitCode::SUCCESS
         }
-        #[cfg(not(feature = "desktop"))]
+        #[cfg(all(feature = "mobile", not(feature = "desktop")))]
+        None => {
+            anklepump::ui::launch::mobile(anklepump::runtime::RuntimeConfig::from_env().with_db(cli.db.as_deref()));
+            ExitCode::SUCCESS
+        }
+        #[cfg(not(any(feature = "desktop", feature = "mobile")))]
         None => {
             eprintln!("anklepump: built without the desktop window; try `anklepump serve`");
             ExitCode::from(2)

@@ -37,6 +37,12 @@ pub fn desktop(cfg: RuntimeConfig) {
     dioxus::LaunchBuilder::desktop().with_cfg(config).with_context(cfg).launch(App);
 }
 
+/// Opens the app on a phone: `dx bundle --platform android|ios --no-default-features --features mobile`.
+#[cfg(all(feature = "mobile", not(feature = "desktop")))]
+pub fn mobile(cfg: RuntimeConfig) {
+    dioxus::LaunchBuilder::mobile().with_context(cfg).launch(App);
+}
+
 /// The page `GET /` serves: language, title, viewport, and the liveview glue.
 pub fn index_html() -> String {
     format!(
