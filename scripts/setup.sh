@@ -9,8 +9,11 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev libxdo-dev libdbus-1-dev   # build
   dbus xvfb xauth imagemagick chromium fonts-dejavu-core xdotool          # tests
-  python3 nodejs npm
 )
+# Tools that may come from elsewhere (pyenv, NodeSource): install only when the command is missing.
+command -v python3 >/dev/null || APT_PACKAGES+=(python3)
+command -v node >/dev/null || APT_PACKAGES+=(nodejs)
+command -v npm >/dev/null || APT_PACKAGES+=(npm)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
