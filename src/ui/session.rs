@@ -204,6 +204,16 @@ fn Summary(session: SessionView, send: EventHandler<Command>) -> Element {
     }
 }
 
+/// Column headers: short on screen, spelled out for screen readers.
+const REP_COLUMNS: [(&str, &str); 6] = [
+    ("#", "Rep"),
+    ("Up", "Up, degrees"),
+    ("Down", "Down, degrees"),
+    ("ROM", "Range of motion, degrees"),
+    ("Hold ↑", "Hold up, seconds"),
+    ("Hold ↓", "Hold down, seconds"),
+];
+
 /// The reps as a table: range and holds.
 #[component]
 pub fn RepSummary(reps: Vec<Rep>) -> Element {
@@ -221,12 +231,12 @@ pub fn RepSummary(reps: Vec<Rep>) -> Element {
                 caption { class: "sr-only", "Your reps" }
                 thead {
                     tr {
-                        th { scope: "col", "Rep" }
-                        th { scope: "col", "Up °" }
-                        th { scope: "col", "Down °" }
-                        th { scope: "col", "Range °" }
-                        th { scope: "col", "Hold up s" }
-                        th { scope: "col", "Hold down s" }
+                        for (short, long) in REP_COLUMNS {
+                            th { scope: "col",
+                                span { aria_hidden: "true", "{short}" }
+                                span { class: "sr-only", "{long}" }
+                            }
+                        }
                     }
                 }
                 tbody {
@@ -243,6 +253,7 @@ pub fn RepSummary(reps: Vec<Rep>) -> Element {
                 }
             }
         }
+        p { class: "muted", "Up, Down and ROM in degrees; holds in seconds." }
     }
 }
 
