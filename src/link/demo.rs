@@ -1,11 +1,9 @@
 //! The demo sensor: a `Link` with no radio that sends the same protocol
-//! bytes a real APS-1 would, from a `NotificationSource` (replay of an
-//! `.apcap` today, the core's seeded simulator once it is merged). Knobs on
+//! bytes a real APS-1 would, from a `NotificationSource` (the core's seeded
+//! simulator, or a `.apcap` replayed by `replay::ReplaySource`). Knobs on
 //! `DemoControl` make it drop packets, send malformed ones, lose the link
 //! for a while, or reboot — the app offers it when no sensor is around.
 
-use std::io::BufRead;
-use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -14,7 +12,6 @@ use tokio::time::Instant;
 
 use super::supervisor::{retry, Backoff};
 use super::{DeviceInfo, Found, Link, LinkError, LinkEvent, LinkState};
-use crate::sensor::capture::{CaptureReader, Record};
 use crate::sensor::protocol::{SensorConfig, Status};
 
 /// Where the demo sensor's notifications come from.
@@ -30,6 +27,10 @@ pub trait NotificationSource: Send {
     /// The advertised name, if the source knows one.
     fn name(&self) -> Option<String> {
         None
+    }
+    /// Nothing more will come (a replay at its end): the sensor stops streaming.
+    fn ended(&self) -> bool {
+        false
     }
 }
 
@@ -49,58 +50,10 @@ impl NotificationSource for crate::core::sim::SimSensor {
     }
 }
 
-/// Replays a capture's notifications at their recorded receive times.
-pub struct ReplaySource {
-    config: SensorConfig,
-    device: Option<String>,
-    records: Vec<(f64, Vec<u8>)>,
-    pos: usize,
-}
-
-impl ReplaySource {
-    /// Reads a whole capture; lines that do not parse are skipped.
-    pub fn from_reader(input: impl BufRead) -> Result<Self, LinkError> {
-        let reader = CaptureReader::new(input)?;
-        let header = reader.header().clone();
-        let mut records = Vec::new();
-        for rec in reader {
-            if let Record::Notification { rx_ms, payload } = rec? {
-                records.push((rx_ms as f64 / 1e3, payload));
-            }
-        }
-        // Replay from the first notification, not from the capture's t = 0.
-        let t0 = records.first().map_or(0.0, |r| r.0);
-        records.iter_mut().for_each(|r| r.0 -= t0);
-        Ok(ReplaySource { config: header.config, device: header.device, records, pos: 0 })
-    }
-    pub fn open(path: &Path) -> Result<Self, LinkError> {
-        Self::from_reader(std::io::BufReader::new(std::fs::File::open(path)?))
-    }
-    /// Every notification of the capture, (time s, payload).
-    pub fn records(&self) -> &[(f64, Vec<u8>)] {
-        &self.records
-    }
-}
-
-impl NotificationSource for ReplaySource {
-    fn config(&self) -> SensorConfig {
-        self.config
-    }
-    fn next(&mut self, until_s: f64) -> Vec<(f64, Vec<u8>)> {
-        let start = self.pos;
-        while self.pos < self.records.len() && self.records[self.pos].0 <= until_s {
-            self.pos += 1;
-        }
-        self.records[start..self.pos].to_vec()
-    }
-    fn name(&self) -> Option<String> {
-        self.device.clone()
-    }
-}
-
 #[derive(Default)]
 struct Knobs {
-    away_until: Option<Instant>,
+    /// Out of reach from `away.0` until `away.1`.
+    away: Option<(Instant, Instant)>,
     reboot_pending: bool,
     drop_next: u32,
     malformed_next: u32,
@@ -115,15 +68,23 @@ impl DemoControl {
     fn knobs(&self) -> MutexGuard<'_, Knobs> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
+    /// True while the sensor is out of reach.
+    fn away(&self, now: Instant) -> bool {
+        self.knobs().away.is_some_and(|(from, until)| now >= from && now < until)
+    }
     /// The link drops now and the sensor is out of reach for `away`.
     pub fn lose_link(&self, away: Duration) {
-        self.knobs().away_until = Some(Instant::now() + away);
+        self.lose_link_after(Duration::ZERO, away);
+    }
+    /// The link drops `after` from now, for `away`.
+    pub fn lose_link_after(&self, after: Duration, away: Duration) {
+        let from = Instant::now() + after;
+        self.knobs().away = Some((from, from + away));
     }
     /// The sensor reboots: the link drops for a moment and its clock restarts.
     pub fn reboot(&self) {
-        let mut k = self.knobs();
-        k.away_until = Some(Instant::now() + Duration::from_millis(1500));
-        k.reboot_pending = true;
+        self.lose_link(Duration::from_millis(1500));
+        self.knobs().reboot_pending = true;
     }
     /// The next `n` notifications are lost on the air.
     pub fn drop_packets(&self, n: u32) {
@@ -182,6 +143,13 @@ impl DemoLink {
     }
     pub fn control(&self) -> DemoControl {
         self.control.clone()
+    }
+    /// Puts another source in the sensor (the demo's simulated person for a
+    /// new session); its clock starts at the next Start.
+    pub fn set_source(&mut self, source: Box<dyn NotificationSource>) {
+        let mut s = lock(&self.shared);
+        s.source = source;
+        s.t0 = None;
     }
     fn connected(&self) -> Result<(), LinkError> {
         if lock(&self.shared).connected {
@@ -299,13 +267,13 @@ async fn run(shared: Arc<Mutex<Shared>>, control: DemoControl, tx: UnboundedSend
         if tx.is_closed() {
             return;
         }
-        let away = control.knobs().away_until.is_some_and(|t| Instant::now() < t);
-        if away {
+        if control.away(Instant::now()) {
             let _ = tx.send(LinkEvent::State(LinkState::Reconnecting));
             let back = retry(&mut backoff, Duration::from_secs(120), |_| async {
-                match control.knobs().away_until {
-                    Some(t) if Instant::now() < t => Err(()),
-                    _ => Ok(()),
+                if control.away(Instant::now()) {
+                    Err(())
+                } else {
+                    Ok(())
                 }
             })
             .await;
@@ -328,18 +296,17 @@ async fn run(shared: Arc<Mutex<Shared>>, control: DemoControl, tx: UnboundedSend
         }
         let (batch, t0, streaming) = {
             let mut s = lock(&shared);
-            match (s.streaming, s.t0) {
-                (true, Some(t0)) => {
+            match s.t0 {
+                Some(t0) => {
                     let now_s = (Instant::now() - t0).as_secs_f64() * speed;
-                    (s.source.next(now_s), t0, true)
+                    // While stopped the sensor's clock (and the person) go on; nothing is sent.
+                    let due = s.source.next(now_s);
+                    let streaming = s.streaming && !s.source.ended();
+                    (if s.streaming { due } else { Vec::new() }, t0, streaming)
                 }
-                _ => (Vec::new(), Instant::now(), false),
+                None => (Vec::new(), Instant::now(), false),
             }
         };
-        if last_status != Some(streaming) {
-            last_status = Some(streaming);
-            let _ = tx.send(LinkEvent::Status(Status { streaming, charging: false, worn: true }));
-        }
         let rx_ms = (Instant::now() - t0).as_millis() as u64;
         for (_, payload) in batch {
             let (drop, malformed) = {
@@ -362,6 +329,11 @@ async fn run(shared: Arc<Mutex<Shared>>, control: DemoControl, tx: UnboundedSend
                 bad.truncate(bad.len().saturating_sub(5));
                 let _ = tx.send(LinkEvent::Imu { rx_ms, payload: bad });
             }
+        }
+        // After the batch: a replay's last notifications come before it says it stopped.
+        if last_status != Some(streaming) {
+            last_status = Some(streaming);
+            let _ = tx.send(LinkEvent::Status(Status { streaming, charging: false, worn: true }));
         }
     }
 }

@@ -2,6 +2,7 @@
 //! byte identity, and the knobs (link loss, drops, malformed, refusals).
 
 use super::*;
+use crate::link::ReplaySource;
 use crate::sensor::capture::{format_header, format_record};
 use crate::sensor::protocol::{ImuPacket, RawSample};
 
@@ -147,4 +148,57 @@ async fn the_simulated_person_streams_pumps_that_the_pipeline_counts() {
         }
     }
     assert_eq!(reps, 3, "three simulated pumps arrive as three reps");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_replay_at_its_end_says_it_stopped_streaming_after_its_last_notification() {
+    let (mut link, payloads) = demo(20, 20.0);
+    link.connect("demo").await.expect("connect");
+    let mut rx = link.take_events().expect("events");
+    link.start_streaming().await.expect("start");
+    let evs = drain(&mut rx, Duration::from_millis(300)).await;
+    let stopped = LinkEvent::Status(Status { streaming: false, charging: false, worn: true });
+    let started = LinkEvent::Status(Status { streaming: true, charging: false, worn: true });
+    let at = |e: &LinkEvent| evs.iter().rposition(|x| x == e);
+    let last_imu = evs.iter().rposition(|e| matches!(e, LinkEvent::Imu { .. }));
+    assert_eq!(imu(&evs), payloads);
+    assert!(at(&started).is_some(), "{evs:?}");
+    assert!(at(&stopped) > last_imu, "stopped after the last notification: {evs:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn while_stopped_nothing_is_sent_and_time_goes_on() {
+    let (mut link, payloads) = demo(200, 10.0);
+    link.connect("demo").await.expect("connect");
+    let mut rx = link.take_events().expect("events");
+    link.start_streaming().await.expect("start");
+    let first = imu(&drain(&mut rx, Duration::from_millis(100)).await);
+    link.stop_streaming().await.expect("stop");
+    let idle = imu(&drain(&mut rx, Duration::from_millis(300)).await);
+    link.start_streaming().await.expect("start again");
+    let again = imu(&drain(&mut rx, Duration::from_millis(100)).await);
+    assert!(idle.len() <= 1, "at most one in flight after Stop: {}", idle.len());
+    let resumed_at = payloads.iter().position(|p| Some(p) == again.first()).expect("a capture payload");
+    assert!(resumed_at > first.len() + idle.len() + 100, "no backlog after a pause: resumed at {resumed_at}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_new_source_starts_from_its_beginning_and_a_planned_loss_comes_on_time() {
+    let (mut link, payloads) = demo(200, 10.0);
+    let ctl = link.control();
+    link.connect("demo").await.expect("connect");
+    let mut rx = link.take_events().expect("events");
+    link.start_streaming().await.expect("start");
+    drain(&mut rx, Duration::from_millis(200)).await;
+    link.stop_streaming().await.expect("stop");
+    let (text, _) = capture(200);
+    link.set_source(Box::new(ReplaySource::from_reader(text.as_bytes()).expect("capture")));
+    ctl.lose_link_after(Duration::from_millis(150), Duration::from_millis(300));
+    link.start_streaming().await.expect("start");
+    let evs = drain(&mut rx, Duration::from_millis(100)).await;
+    assert_eq!(imu(&evs).first(), Some(&payloads[0]), "the new source plays from its start");
+    assert!(!evs.contains(&LinkEvent::State(LinkState::Reconnecting)), "not yet");
+    let evs = drain(&mut rx, Duration::from_millis(900)).await;
+    let states: Vec<_> = evs.iter().filter(|e| matches!(e, LinkEvent::State(_))).cloned().collect();
+    assert_eq!(states, [LinkEvent::State(LinkState::Reconnecting), LinkEvent::State(LinkState::Connected)]);
 }

@@ -2,8 +2,9 @@
 //! connect, device information, config, start/stop streaming, identify,
 //! disconnect, one stream of events) and its implementations: the real BLE
 //! link over btleplug (`ble`, the only importer of btleplug) and the demo
-//! sensor (`demo`, replay or simulation, same protocol bytes). Reconnection
-//! policy lives in `supervisor`, `.apcap` recording in `recorder`.
+//! sensor (`demo`: the simulator, or a capture replayed by `replay`; same
+//! protocol bytes). Reconnection policy lives in `supervisor`, `.apcap`
+//! recording in `recorder`.
 
 use std::time::Duration;
 
@@ -18,11 +19,13 @@ mod ble_conn;
 mod ble_pump;
 pub mod demo;
 pub mod recorder;
+pub mod replay;
 pub mod supervisor;
 
 pub use ble::BleLink;
-pub use demo::{DemoControl, DemoLink, NotificationSource, ReplaySource};
+pub use demo::{DemoControl, DemoLink, NotificationSource};
 pub use recorder::CaptureRecorder;
+pub use replay::ReplaySource;
 
 /// A sensor seen while scanning.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -116,6 +119,8 @@ pub enum LinkError {
     Capture(#[from] CaptureError),
     #[error("cannot write capture: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the demo sensor cannot start: {0}")]
+    Demo(String),
 }
 
 /// The narrow interface every sensor link offers. One link talks to one

@@ -1,25 +1,56 @@
-//! The coroutine's side of real sensors: performs the runtime's `Effect`s
-//! with the BLE link (opened on first use; no Bluetooth is a readable
-//! message, never a crash) and hands the link's event stream to the loop.
+//! The coroutine's side of sensors: performs the runtime's `Effect`s with
+//! the link module — the BLE link (opened on first use; no Bluetooth is a
+//! readable message, never a crash) or the demo sensor (`link::DemoLink`) —
+//! and hands the connected link's event stream to the loop. For each
+//! session the demo sensor gets a fresh simulated person who holds still
+//! for the "3, 2, 1" and holds each pump as long as the plan asks (or the
+//! configured capture from its start), and the configured dropout.
 
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::sensor::Effect;
-use super::{Now, Runtime};
-use crate::link::{BleLink, Link, LinkError, LinkEvent};
+use super::{Now, Runtime, RuntimeConfig, DEMO_ID};
+use crate::core::sim::{Scenario, SimSensor};
+use crate::link::{BleLink, DemoLink, Link, LinkError, LinkEvent, NotificationSource, ReplaySource};
 
 /// How long a scan listens.
 const SCAN: Duration = Duration::from_secs(4);
+/// Seconds the simulated person holds still before the first pump (the cue counts 3, 2, 1).
+const SIM_CALIB_S: f64 = 3.5;
+/// The simulated person holds a little past the countdown.
+const SIM_HOLD_EXTRA_S: f64 = 0.4;
+/// The demo's hold before the first session says otherwise.
+const SIM_DEFAULT_HOLD_S: f64 = 3.0;
 
-#[derive(Default)]
 pub struct LinkIo {
-    link: Option<BleLink>,
+    cfg: RuntimeConfig,
+    ble: Option<BleLink>,
+    demo: Option<DemoLink>,
+    /// The demo sensor is the connected one.
+    on_demo: bool,
     events: Option<UnboundedReceiver<LinkEvent>>,
+    /// Varies the simulated person from session to session.
+    sessions: u64,
+}
+
+/// Runs `$e` with `$l` bound to the connected link, whichever kind it is.
+macro_rules! on_link {
+    ($io:expr, $l:ident => $e:expr) => {
+        match ($io.on_demo, $io.demo.as_mut(), $io.ble.as_mut()) {
+            (true, Some($l), _) => $e,
+            (false, _, Some($l)) => $e,
+            _ => Err(LinkError::NotConnected),
+        }
+    };
 }
 
 impl LinkIo {
+    pub fn new(cfg: &RuntimeConfig) -> Self {
+        LinkIo { cfg: cfg.clone(), ble: None, demo: None, on_demo: false, events: None, sessions: 0 }
+    }
+
     /// The next event of the connected sensor; never resolves while there is none.
     pub async fn next_event(&mut self) -> Option<LinkEvent> {
         match self.events.as_mut() {
@@ -34,58 +65,90 @@ impl LinkIo {
         }
     }
 
-    async fn link(&mut self) -> Result<&mut BleLink, LinkError> {
-        if self.link.is_none() {
-            self.link = Some(BleLink::new().await?);
+    async fn ble(&mut self) -> Result<&mut BleLink, LinkError> {
+        if self.ble.is_none() {
+            self.ble = Some(BleLink::new().await?);
         }
-        self.link.as_mut().ok_or(LinkError::NoAdapter)
+        self.ble.as_mut().ok_or(LinkError::NoAdapter)
+    }
+
+    /// The demo sensor's source: the configured capture from its start, or a new simulated person.
+    fn demo_source(&mut self, hold_s: f64) -> Result<Box<dyn NotificationSource>, LinkError> {
+        if let Some(path) = &self.cfg.demo_capture {
+            return Ok(Box::new(ReplaySource::open(path)?));
+        }
+        self.sessions += 1;
+        let base = Scenario::preset("demo").map_err(|e| LinkError::Demo(e.to_string()))?;
+        let s = Scenario {
+            seed: self.sessions,
+            calib_s: SIM_CALIB_S,
+            hold_dorsi_s: hold_s + SIM_HOLD_EXTRA_S,
+            hold_plantar_s: hold_s + SIM_HOLD_EXTRA_S,
+            ..base
+        };
+        Ok(Box::new(SimSensor::new(s).map_err(|e| LinkError::Demo(e.to_string()))?))
+    }
+
+    async fn connect(
+        &mut self,
+        id: &str,
+    ) -> Result<(crate::link::DeviceInfo, crate::sensor::protocol::SensorConfig), LinkError> {
+        // One sensor at a time.
+        let _ = on_link!(self, l => l.disconnect().await);
+        self.events = None;
+        self.on_demo = id == DEMO_ID;
+        let info = if self.on_demo {
+            let source = self.demo_source(SIM_DEFAULT_HOLD_S)?;
+            let l = self.demo.insert(DemoLink::new(source));
+            l.connect(DEMO_ID).await?
+        } else {
+            self.ble().await?.connect(id).await?
+        };
+        let config = on_link!(self, l => l.read_config().await)?;
+        self.events = on_link!(self, l => Ok(l.take_events()))?;
+        Ok((info, config))
     }
 
     pub async fn perform(&mut self, effect: Effect, rt: &mut Runtime) {
-        match effect {
+        let (what, res) = match effect {
             Effect::Scan => {
-                let res = match self.link().await {
+                let res = match self.ble().await {
                     Ok(l) => l.scan(SCAN).await,
                     Err(e) => Err(e),
                 };
                 rt.on_scan(res);
+                return;
             }
             Effect::Connect(id) => {
-                let res = async {
-                    let l = self.link().await?;
-                    let info = l.connect(&id).await?;
-                    let cfg = l.read_config().await?;
-                    Ok::<_, LinkError>((info, cfg, l.take_events()))
-                }
-                .await;
-                let res = res.map(|(info, cfg, events)| {
-                    self.events = events;
-                    (info, cfg)
-                });
+                let res = self.connect(&id).await;
                 rt.on_connected(&id, res, Now::read());
+                return;
             }
-            Effect::Identify => self.op(rt, "identify the sensor", |l| Box::pin(l.identify())).await,
-            Effect::StartStreaming => self.op(rt, "start streaming", |l| Box::pin(l.start_streaming())).await,
-            Effect::StopStreaming => self.op(rt, "stop streaming", |l| Box::pin(l.stop_streaming())).await,
+            Effect::Identify => ("identify the sensor", on_link!(self, l => l.identify().await)),
+            Effect::StartStreaming { hold_s } => ("start streaming", self.start(hold_s).await),
+            Effect::StopStreaming => ("stop streaming", on_link!(self, l => l.stop_streaming().await)),
             Effect::Disconnect => {
-                self.op(rt, "disconnect", |l| Box::pin(l.disconnect())).await;
+                let res = on_link!(self, l => l.disconnect().await);
                 self.events = None;
+                ("disconnect", res)
             }
-        }
-    }
-
-    async fn op<F>(&mut self, rt: &mut Runtime, what: &str, f: F)
-    where
-        F: for<'a> FnOnce(
-            &'a mut BleLink,
-        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), LinkError>> + 'a>>,
-    {
-        let res = match self.link.as_mut() {
-            Some(l) => f(l).await,
-            None => Err(LinkError::NotConnected),
         };
         if let Err(e) = res {
             rt.on_link_error(what, e);
         }
+    }
+
+    async fn start(&mut self, hold_s: f64) -> Result<(), LinkError> {
+        if self.on_demo {
+            let source = self.demo_source(hold_s)?;
+            let dropout = self.cfg.demo_dropout;
+            let l = self.demo.as_mut().ok_or(LinkError::NotConnected)?;
+            l.set_source(source);
+            if let Some(d) = dropout {
+                let secs = |s: f64| Duration::try_from_secs_f64(s).unwrap_or_default();
+                l.control().lose_link_after(secs(d.at_s), secs(d.len_s));
+            }
+        }
+        on_link!(self, l => l.start_streaming().await)
     }
 }

@@ -5,47 +5,39 @@
 //! itself takes the time as an argument, so tests drive it step by step.
 //!
 //! Sessions, the plan and the remembered sensor are kept in the store
-//! (`records`). Until the link module's BLE link is wired in, the only
-//! sensor is the demo sensor: the core's simulator, or a published capture
-//! replayed in real time (`demo`).
+//! (`records`). Every sensor — a real APS-1 over BLE, or the demo sensor
+//! (`link::DemoLink`: a simulated person who follows the cues, or a capture
+//! replayed in real time) — is reached through the link module by
+//! `link_io`, and its data arrives as link events.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use futures::{Stream, StreamExt};
-use thiserror::Error;
 
 use crate::core::plan::{Plan, Preset, Sides};
 use crate::sensor::capture::Side;
 
-pub mod demo;
 mod flow;
 mod link_io;
 mod progress;
 pub mod records;
-pub mod replay;
 pub mod sensor;
 pub mod session;
 pub mod view;
 mod view_fill;
 
-use demo::DemoSource;
 use records::Records;
-use sensor::{Effect, RealSensor};
+use sensor::{ConnectedSensor, Effect};
 use session::LiveSession;
 use view::*;
 
+/// How often the screens read from the store are refreshed when nothing happens.
+const IDLE_REFRESH: Duration = Duration::from_secs(5);
+
 /// The id of the always-offered demo sensor.
 pub const DEMO_ID: &str = "demo";
-
-#[derive(Debug, Error)]
-pub enum RuntimeError {
-    #[error("the demo recording {0} cannot be read: {1}")]
-    DemoCapture(String, String),
-    #[error("the demo sensor's simulator cannot start: {0}")]
-    Simulator(String),
-}
 
 /// Everything a component can ask for.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,10 +109,9 @@ impl RuntimeConfig {
     }
 }
 
-/// The time as the runtime sees it: a monotonic instant and the wall clock.
+/// The time as the runtime sees it: the wall clock, local and UTC.
 #[derive(Debug, Clone, Copy)]
 pub struct Now {
-    pub instant: Instant,
     pub local: NaiveDateTime,
     pub utc: DateTime<Utc>,
     /// Seconds east of UTC in force now.
@@ -130,38 +121,29 @@ pub struct Now {
 impl Now {
     pub fn read() -> Self {
         let l = chrono::Local::now();
-        Now {
-            instant: Instant::now(),
-            local: l.naive_local(),
-            utc: l.with_timezone(&Utc),
-            offset_s: l.offset().local_minus_utc(),
-        }
+        Now { local: l.naive_local(), utc: l.with_timezone(&Utc), offset_s: l.offset().local_minus_utc() }
     }
     pub fn plus(self, d: Duration) -> Self {
         let c = chrono::Duration::from_std(d).unwrap_or_default();
-        Now { instant: self.instant + d, local: self.local + c, utc: self.utc + c, offset_s: self.offset_s }
+        Now { local: self.local + c, utc: self.utc + c, offset_s: self.offset_s }
     }
 }
 
 struct Running {
-    /// The demo sensor's notifications; `None`: they come as link events.
-    source: Option<DemoSource>,
-    started: Instant,
     live: LiveSession,
+    /// The sensor said it is streaming since the link was last (re)made.
+    streaming_seen: bool,
 }
 
 /// The state the coroutine owns.
 pub struct Runtime {
     cfg: RuntimeConfig,
     view: AppView,
-    /// The demo sensor is connected.
-    demo: bool,
     running: Option<Running>,
     records: Option<Records>,
     plan: Plan,
-    sessions_started: u64,
-    /// The connected real sensor, if any.
-    real: Option<RealSensor>,
+    /// The connected sensor (real or demo), if any.
+    sensor: Option<ConnectedSensor>,
     effects: Vec<Effect>,
 }
 
@@ -172,22 +154,13 @@ impl Runtime {
             Err(e) => (None, Some(format!("Sessions cannot be saved: {e}"))),
         };
         let plan = records.as_ref().map(Records::plan).unwrap_or_default();
-        let mut rt = Runtime {
-            cfg,
-            view: AppView::default(),
-            demo: false,
-            running: None,
-            records,
-            plan,
-            sessions_started: 0,
-            real: None,
-            effects: Vec::new(),
-        };
+        let mut rt =
+            Runtime { cfg, view: AppView::default(), running: None, records, plan, sensor: None, effects: Vec::new() };
         rt.view.history.message = problem;
         rt.view.pair.devices = vec![demo_row()];
         // The remembered sensor is reconnected at start.
         if let Some(s) = rt.records.as_ref().and_then(Records::remembered) {
-            rt.connect(&s.id, now);
+            rt.connect(&s.id);
         }
         rt.refresh(now);
         rt
@@ -195,11 +168,6 @@ impl Runtime {
 
     pub fn view(&self) -> &AppView {
         &self.view
-    }
-
-    /// True while a session streams (the loop then ticks often).
-    pub fn busy(&self) -> bool {
-        self.running.is_some()
     }
 
     pub fn handle(&mut self, cmd: Command, now: Now) {
@@ -217,16 +185,15 @@ impl Runtime {
                 v.pair.message = Some("Scanning for sensors…".into());
                 self.effects.push(Effect::Scan);
             }
-            Command::Identify(id) if id == DEMO_ID => {
-                v.pair.message = Some("The demo sensor has no motor: a real sensor vibrates now.".into());
-            }
-            Command::Identify(id) => self.identify_real(&id),
-            Command::Connect(id) => self.connect(&id, now),
+            Command::Identify(id) => self.identify(&id),
+            Command::Connect(id) => self.connect(&id),
             Command::Forget => {
                 self.stop_session(EndReason::Stopped, now);
-                self.demo = false;
-                let id = self.forget_real().unwrap_or_else(|| DEMO_ID.to_string());
-                let res = self.records.as_mut().map(|r| r.forget(&id)).unwrap_or(Ok(()));
+                let id = self.disconnect().or_else(|| self.view.pair.remembered.clone());
+                let res = match (self.records.as_mut(), id) {
+                    (Some(r), Some(id)) => r.forget(&id),
+                    _ => Ok(()),
+                };
                 self.view.pair.remembered = None;
                 self.view.sensor = SensorView::default();
                 self.view.pair.message = Some(res.err().unwrap_or_else(|| "Sensor forgotten.".into()));
@@ -306,30 +273,6 @@ impl Runtime {
         }
     }
 
-    fn connect(&mut self, id: &str, now: Now) {
-        if id != DEMO_ID {
-            self.connect_real(id);
-            return;
-        }
-        match DemoSource::open(&self.cfg, 1.0, 0) {
-            Ok(s) => {
-                let name = s.name();
-                if let Some(Err(e)) = self.records.as_mut().map(|r| r.remember(DEMO_ID, &name, None, &now)) {
-                    tracing::warn!("cannot remember the sensor: {e}");
-                }
-                let v = &mut self.view;
-                v.sensor = SensorView { name: Some(name), demo: true, state: LinkState::Connected, battery_pct: None };
-                v.pair.remembered = Some(DEMO_ID.into());
-                v.pair.message = Some("Connected to the demo sensor.".into());
-                self.demo = true;
-                if self.real.take().is_some() {
-                    self.effects.push(Effect::Disconnect);
-                }
-            }
-            Err(e) => self.view.pair.message = Some(e.to_string()),
-        }
-    }
-
     /// Recomputes the screens read from the store (Today, Progress, History) and Settings.
     fn refresh(&mut self, now: Now) {
         view_fill::settings(&mut self.view.settings, &self.plan);
@@ -354,8 +297,8 @@ where
     S: Stream<Item = Command> + Unpin,
     F: FnMut(&AppView),
 {
-    let mut rt = Runtime::new(cfg, Now::read());
-    let mut io = link_io::LinkIo::default();
+    let mut rt = Runtime::new(cfg.clone(), Now::read());
+    let mut io = link_io::LinkIo::new(&cfg);
     let mut last = rt.view().clone();
     publish(&last);
     loop {
@@ -372,20 +315,14 @@ where
             last = rt.view().clone();
             publish(&last);
         }
-        let tick = if rt.busy() { Duration::from_millis(50) } else { Duration::from_secs(5) };
         tokio::select! {
             cmd = commands.next() => match cmd {
                 Some(c) => rt.handle(c, Now::read()),
                 None => break,
             },
             Some(ev) = io.next_event() => rt.on_link_event(ev, Now::read()),
-            _ = tokio::time::sleep(tick) => {
-                let now = Now::read();
-                rt.tick(now);
-                if !rt.busy() {
-                    rt.refresh(now);
-                }
-            }
+            // Today's "next session due" moves on with the clock.
+            _ = tokio::time::sleep(IDLE_REFRESH), if rt.running.is_none() => rt.refresh(Now::read()),
         }
     }
 }

@@ -1,9 +1,9 @@
-//! Real sensors through the link module: what the runtime asks the link to
-//! do (`Effect`, executed by `link_io` in the coroutine, since link calls
-//! are async) and what it does with the answers and the link's events:
-//! the scan list, connecting and remembering, battery and link state
-//! ("reconnecting…" during a session, which resumes when the link is back),
-//! and IMU notifications into the running session.
+//! Sensors through the link module: what the runtime asks the link to do
+//! (`Effect`, executed by `link_io` in the coroutine, since link calls are
+//! async) and what it does with the answers and the link's events: the scan
+//! list, connecting and remembering (the demo sensor like any other),
+//! battery and link state ("reconnecting…" during a session, which resumes
+//! when the link is back), and IMU notifications into the running session.
 
 use super::view::{DeviceRow, EndReason, LinkState, Screen};
 use super::{Now, Runtime, DEMO_ID};
@@ -11,22 +11,32 @@ use crate::link::{DeviceInfo, Found, LinkError, LinkEvent, LinkState as WireStat
 use crate::sensor::protocol::SensorConfig;
 
 /// A link operation the coroutine performs for the runtime.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Scan,
+    /// Connect to a scanned sensor, or to the demo sensor (`DEMO_ID`).
     Connect(String),
     Identify,
-    StartStreaming,
+    /// Start streaming for a session; the demo's simulated person holds each pump `hold_s`.
+    StartStreaming {
+        hold_s: f64,
+    },
     StopStreaming,
     Disconnect,
 }
 
-/// The connected real sensor.
+/// The connected sensor.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RealSensor {
+pub struct ConnectedSensor {
     pub id: String,
     pub name: String,
     pub config: SensorConfig,
+}
+
+impl ConnectedSensor {
+    pub fn is_demo(&self) -> bool {
+        self.id == DEMO_ID
+    }
 }
 
 impl Runtime {
@@ -57,18 +67,25 @@ impl Runtime {
     pub fn on_connected(&mut self, id: &str, res: Result<(DeviceInfo, SensorConfig), LinkError>, now: Now) {
         match res {
             Ok((info, config)) => {
-                if let Some(Err(e)) = self.records.as_mut().map(|r| r.remember(id, &info.name, info.battery, &now)) {
+                let demo = id == DEMO_ID;
+                let name = if !demo {
+                    info.name
+                } else if self.cfg.demo_capture.is_some() {
+                    format!("Demo sensor (recording {})", info.name)
+                } else {
+                    "Demo sensor (simulated)".to_string()
+                };
+                if let Some(Err(e)) = self.records.as_mut().map(|r| r.remember(id, &name, info.battery, &now)) {
                     tracing::warn!("cannot remember the sensor: {e}");
                 }
                 let v = &mut self.view;
-                v.sensor.name = Some(info.name.clone());
-                v.sensor.demo = false;
+                v.sensor.name = Some(name.clone());
+                v.sensor.demo = demo;
                 v.sensor.state = LinkState::Connected;
-                v.sensor.battery_pct = info.battery;
+                v.sensor.battery_pct = if demo { None } else { info.battery };
                 v.pair.remembered = Some(id.to_string());
-                v.pair.message = Some(format!("Connected to {}.", info.name));
-                self.demo = false;
-                self.real = Some(RealSensor { id: id.to_string(), name: info.name, config });
+                v.pair.message = Some(format!("Connected to {}.", if demo { "the demo sensor" } else { &name }));
+                self.sensor = Some(ConnectedSensor { id: id.to_string(), name, config });
             }
             Err(e) => {
                 self.view.sensor.state = LinkState::NotConnected;
@@ -80,7 +97,7 @@ impl Runtime {
     pub fn on_link_event(&mut self, ev: LinkEvent, now: Now) {
         match ev {
             LinkEvent::Imu { rx_ms, payload } => {
-                let Some(run) = self.running.as_mut().filter(|r| r.source.is_none()) else { return };
+                let Some(run) = self.running.as_mut() else { return };
                 let reps = run.live.push_notification(rx_ms, &payload);
                 run.live.fill(&mut self.view.session);
                 let done = run.live.done();
@@ -89,8 +106,11 @@ impl Runtime {
                     self.stop_session(EndReason::Completed, now);
                 }
             }
-            LinkEvent::Battery(b) => self.view.sensor.battery_pct = Some(b),
-            LinkEvent::Status(_) => {}
+            LinkEvent::Battery(b) if !self.sensor.as_ref().is_some_and(ConnectedSensor::is_demo) => {
+                self.view.sensor.battery_pct = Some(b)
+            }
+            LinkEvent::Battery(_) => {}
+            LinkEvent::Status(s) => self.on_status(s.streaming, now),
             LinkEvent::State(s) => {
                 let state = match s {
                     WireState::Connecting => LinkState::Connecting,
@@ -100,6 +120,10 @@ impl Runtime {
                 };
                 self.view.sensor.state = state;
                 self.view.session.reconnecting = matches!(state, LinkState::Reconnecting | LinkState::Lost);
+                if let Some(run) = self.running.as_mut().filter(|_| state != LinkState::Connected) {
+                    // Until the sensor streams again on the new link.
+                    run.streaming_seen = false;
+                }
                 if state == LinkState::Lost {
                     self.stop_session(EndReason::Stopped, now);
                     self.view.session.message = Some("The sensor was lost; the reps so far are saved.".into());
@@ -108,28 +132,45 @@ impl Runtime {
         }
     }
 
+    /// The sensor's Status: when it stops streaming on its own during a session
+    /// (a replayed recording at its end, a sensor switched off by its button),
+    /// the session ends with the reps so far, rather than waiting for data forever.
+    fn on_status(&mut self, streaming: bool, now: Now) {
+        let Some(run) = self.running.as_mut() else { return };
+        if streaming {
+            run.streaming_seen = true;
+            return;
+        }
+        if !run.streaming_seen || self.view.sensor.state != LinkState::Connected {
+            return;
+        }
+        self.stop_session(EndReason::Stopped, now);
+        self.view.session.message = Some("The sensor stopped sending data; the reps so far are saved.".into());
+    }
+
     /// A link operation failed: one line on the Sensor screen.
     pub fn on_link_error(&mut self, what: &str, e: LinkError) {
         self.view.pair.message = Some(format!("Cannot {what}: {e}"));
     }
 
-    /// A real sensor (not the demo) was chosen on the Sensor screen.
-    pub(super) fn connect_real(&mut self, id: &str) {
-        debug_assert_ne!(id, DEMO_ID);
+    /// A sensor (or the demo sensor) was chosen on the Sensor screen, or is remembered.
+    pub(super) fn connect(&mut self, id: &str) {
         self.view.sensor.state = LinkState::Connecting;
         self.view.pair.message = Some("Connecting…".into());
         self.effects.push(Effect::Connect(id.to_string()));
     }
 
-    /// Forgets the real sensor: disconnect and drop it from the store.
-    pub(super) fn forget_real(&mut self) -> Option<String> {
-        let real = self.real.take()?;
+    /// Disconnects the connected sensor; its id, if there was one.
+    pub(super) fn disconnect(&mut self) -> Option<String> {
+        let sensor = self.sensor.take()?;
         self.effects.push(Effect::Disconnect);
-        Some(real.id)
+        Some(sensor.id)
     }
 
-    pub(super) fn identify_real(&mut self, id: &str) {
-        if self.real.as_ref().is_some_and(|r| r.id == id) {
+    pub(super) fn identify(&mut self, id: &str) {
+        if id == DEMO_ID {
+            self.view.pair.message = Some("The demo sensor has no motor: a real sensor vibrates now.".into());
+        } else if self.sensor.as_ref().is_some_and(|r| r.id == id) {
             self.effects.push(Effect::Identify);
             self.view.pair.message = Some("The sensor vibrates now.".into());
         } else {

@@ -2,9 +2,11 @@
 
 mod accuracy_sim;
 mod analyze;
+mod app;
 mod ble;
 mod ble_cli;
 mod bluez;
+mod runtime_ble;
 mod runtime_link;
 mod runtime_session;
 mod serve;

@@ -35,7 +35,7 @@ fn a_real_sensor_session_runs_on_link_events_and_survives_reconnecting() {
     rt.handle(Command::SetReps(2), now);
     rt.handle(Command::SetHold(2), now);
     rt.handle(Command::StartSession, now);
-    assert_eq!(rt.take_effects(), vec![Effect::StartStreaming]);
+    assert_eq!(rt.take_effects(), vec![Effect::StartStreaming { hold_s: 2.0 }]);
     assert_eq!(rt.view().session.stage, SessionStage::Running);
 
     let mut saw_reconnecting = false;
