@@ -10,5 +10,6 @@ echo "== cargo fmt --check"; cargo fmt --check
 echo "== cargo clippy"; cargo clippy --all-targets -- -D warnings
 echo "== cargo test"; cargo test --all-targets -- --nocapture 2>&1 | tee target/test-output.txt
 if [ -x tests/e2e/run.sh ]; then
-  echo "== end-to-end (Chromium + playwright-core)"; tests/e2e/run.sh
+  # The binary `cargo test` built (a plain `cargo build` would rebuild without the dev features).
+  echo "== end-to-end (Chromium + playwright-core)"; ANKLEPUMP_BIN="$PWD/target/debug/anklepump" tests/e2e/run.sh
 fi

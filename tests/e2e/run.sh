@@ -7,12 +7,18 @@
 # Needs: apt `chromium` (/usr/bin/chromium, or set CHROMIUM), node >= 18 + npm.
 # The demo sensor is the built-in simulator (no files needed).
 # E2E_SHOTS=DIR keeps a screenshot of every screen at both widths.
+# ANKLEPUMP_BIN=PATH uses that binary (scripts/test.sh passes the one
+# `cargo test` just built) instead of building one.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 
-cargo build --bin anklepump
+bin="${ANKLEPUMP_BIN:-}"
+if [[ -z $bin ]]; then
+  cargo build --bin anklepump
+  bin="$root/target/debug/anklepump"
+fi
 (cd "$here" && npm ci --no-audit --no-fund)
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
@@ -20,7 +26,7 @@ work="$(mktemp -d)"
 log="$work/server.log"
 # A fresh database for the run: the test expects exactly the sessions it records.
 # The demo link drops 9 s into each session for 3 s: the test sees "Reconnecting…" and the resume.
-ANKLEPUMP_DEMO_DROPOUT=9:3 "$root/target/debug/anklepump" --db "$work/e2e.sqlite3" serve --addr "127.0.0.1:$port" >"$log" 2>&1 &
+ANKLEPUMP_DEMO_DROPOUT=9:3 "$bin" --db "$work/e2e.sqlite3" serve --addr "127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
