@@ -57,7 +57,8 @@ pub enum Command {
     SetPreset(PresetChoice),
     SetReps(u32),
     SetHold(u32),
-    SetDefaultSide(Side),
+    /// The plan's foot, or both feet.
+    SetSides(Sides),
     SetReminders(bool),
     ExportCsv,
     ExportFhir,
@@ -217,7 +218,12 @@ impl Runtime {
                 }
             }
             Command::NewSession => {
-                let side = v.session.side;
+                // Both feet: the next session is for the other foot.
+                let side = match (self.plan.sides, v.session.side) {
+                    (Sides::Both, Some(Side::Left)) => Some(Side::Right),
+                    (Sides::Both, Some(Side::Right)) => Some(Side::Left),
+                    (_, side) => side,
+                };
                 v.session = SessionView { side, ..SessionView::default() };
             }
             Command::SetPreset(p) => {
@@ -230,9 +236,8 @@ impl Runtime {
             }
             Command::SetReps(n) => self.update_plan(Plan { reps_per_session: n, ..self.plan.clone() }),
             Command::SetHold(s) => self.update_plan(Plan { hold_s: f64::from(s), ..self.plan.clone() }),
-            Command::SetDefaultSide(s) => {
-                v.session.side = Some(s);
-                let sides = if s == Side::Left { Sides::Left } else { Sides::Right };
+            Command::SetSides(sides) => {
+                v.session.side = sides.single().or(v.session.side);
                 self.update_plan(Plan { sides, ..self.plan.clone() });
             }
             Command::SetReminders(on) => {

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::core::coach::CoachView;
+use crate::core::plan::Sides;
 use crate::core::reps::Rep;
 use crate::sensor::capture::Side;
 
@@ -93,7 +94,8 @@ pub struct SettingsView {
     pub band: (u32, u32),
     pub reps: u32,
     pub hold_s: u32,
-    pub side: Side,
+    /// The foot or feet the plan exercises (both: one session per foot).
+    pub sides: Sides,
     pub reminders: bool,
     pub message: Option<String>,
 }
@@ -105,7 +107,7 @@ impl Default for SettingsView {
             band: (1, 2),
             reps: 20,
             hold_s: 3,
-            side: Side::Right,
+            sides: Sides::Right,
             reminders: true,
             message: None,
         }

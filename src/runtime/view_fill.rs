@@ -16,9 +16,7 @@ pub fn settings(v: &mut SettingsView, plan: &Plan) {
     v.band = (plan.sessions_per_day.min, plan.sessions_per_day.max);
     v.reps = plan.reps_per_session;
     v.hold_s = plan.hold_s.round().max(0.0) as u32;
-    if let Some(side) = plan.sides.single() {
-        v.side = side;
-    }
+    v.sides = plan.sides;
     v.reminders = !plan.reminders.is_empty();
 }
 

@@ -6,8 +6,10 @@
 
 use dioxus::prelude::*;
 
+use crate::core::plan::Sides;
 use crate::runtime::view::{AppView, LinkState, Screen};
 use crate::runtime::{self, Command, RuntimeConfig};
+use crate::sensor::capture::Side;
 
 pub mod history;
 pub mod launch;
@@ -77,7 +79,7 @@ pub fn Shell(view: AppView, send: EventHandler<Command>) -> Element {
                 match screen {
                     Screen::Today => rsx! { today::TodayScreen { today: view.today.clone(), sensor: view.sensor.clone(), send } },
                     Screen::Pair => rsx! { pair::PairScreen { pair: view.pair.clone(), sensor: view.sensor.clone(), send } },
-                    Screen::Session => rsx! { session::SessionScreen { session: view.session.clone(), sensor: view.sensor.clone(), default_side: view.settings.side, send } },
+                    Screen::Session => rsx! { session::SessionScreen { session: view.session.clone(), sensor: view.sensor.clone(), default_side: view.settings.sides.single().unwrap_or(Side::Right), both: view.settings.sides == Sides::Both, send } },
                     Screen::Progress => rsx! { progress::ProgressScreen { progress: view.progress.clone(), sessions: view.history.sessions.clone(), send } },
                     Screen::History => rsx! { history::HistoryScreen { history: view.history.clone(), send } },
                     Screen::Settings => rsx! { settings::SettingsScreen { settings: view.settings.clone(), sensor: view.sensor.clone(), send } },

@@ -22,10 +22,12 @@ pub fn SessionScreen(
     session: SessionView,
     sensor: SensorView,
     default_side: Side,
+    /// The plan exercises both feet, one session each.
+    both: bool,
     send: EventHandler<Command>,
 ) -> Element {
     let body = match session.stage {
-        SessionStage::Ready => rsx! { Ready { side: session.side.unwrap_or(default_side), sensor, send } },
+        SessionStage::Ready => rsx! { Ready { side: session.side.unwrap_or(default_side), both, sensor, send } },
         SessionStage::Running => rsx! { Running { session: session.clone(), sensor, send } },
         SessionStage::AskPain => rsx! { AskPain { session: session.clone(), send } },
         SessionStage::Summary => rsx! { Summary { session: session.clone(), send } },
@@ -38,9 +40,12 @@ pub fn SessionScreen(
 }
 
 #[component]
-fn Ready(side: Side, sensor: SensorView, send: EventHandler<Command>) -> Element {
+fn Ready(side: Side, both: bool, sensor: SensorView, send: EventHandler<Command>) -> Element {
     let connected = sensor.state == LinkState::Connected;
     rsx! {
+        if both {
+            p { class: "notice", "Your plan is for both feet: one session with the sensor on each foot." }
+        }
         fieldset {
             legend { "Which foot wears the sensor?" }
             div { class: "row",

@@ -3,9 +3,9 @@
 
 use dioxus::prelude::*;
 
+use crate::core::plan::Sides;
 use crate::runtime::view::{PresetChoice, SensorView, SettingsView};
 use crate::runtime::Command;
-use crate::sensor::capture::Side;
 
 #[component]
 pub fn SettingsScreen(settings: SettingsView, sensor: SensorView, send: EventHandler<Command>) -> Element {
@@ -48,11 +48,11 @@ pub fn SettingsScreen(settings: SettingsView, sensor: SensorView, send: EventHan
         fieldset {
             legend { "Foot" }
             div { class: "row",
-                for s in [Side::Left, Side::Right] {
+                for (s, label) in [(Sides::Left, "Left"), (Sides::Right, "Right"), (Sides::Both, "Both feet")] {
                     button {
-                        aria_pressed: if s == settings.side { "true" } else { "false" },
-                        onclick: move |_| send.call(Command::SetDefaultSide(s)),
-                        if s == Side::Left { "Left" } else { "Right" }
+                        aria_pressed: if s == settings.sides { "true" } else { "false" },
+                        onclick: move |_| send.call(Command::SetSides(s)),
+                        "{label}"
                     }
                 }
             }

@@ -6,6 +6,7 @@ use dioxus::prelude::*;
 
 use super::Shell;
 use crate::core::coach::{CoachView, Feedback, Step};
+use crate::core::plan::Sides;
 use crate::core::reps::Rep;
 use crate::runtime::view::*;
 use crate::sensor::capture::Side;
@@ -208,7 +209,7 @@ fn settings_show_preset_reps_hold_side_and_reminders() {
         band: (3, 4),
         reps: 12,
         hold_s: 5,
-        side: Side::Left,
+        sides: Sides::Left,
         reminders: false,
         message: None,
     };
@@ -217,6 +218,7 @@ fn settings_show_preset_reps_hold_side_and_reminders() {
     assert!(html.contains(">12<") && html.contains(">5 s<"));
     assert!(html.contains(r#"aria-label="More: Reps per session""#));
     assert!(html.contains(r#"aria-pressed="true">Left"#));
+    assert!(html.contains(r#"aria-pressed="false">Both feet"#));
     assert!(html.contains("Remind me in the app when a session is due"));
 }
 
@@ -237,4 +239,17 @@ fn progress_shows_the_drawn_chart_with_its_text_alternative() {
     let html = render(v);
     assert!(html.contains(r#"role="img""#) && html.contains(r#"aria-label="General 2026-W47: adherence 50%""#));
     assert!(html.contains("<svg><rect/></svg>"));
+}
+
+#[test]
+fn a_both_feet_plan_says_so_before_the_session_and_a_one_foot_plan_does_not() {
+    let mut v = AppView { screen: Screen::Session, ..AppView::default() };
+    v.settings.sides = Sides::Both;
+    let html = render(v.clone());
+    assert!(html.contains("Your plan is for both feet"), "{html}");
+    assert!(html.contains(r#"aria-pressed="true">Right foot"#), "the right foot is offered first");
+    v.settings.sides = Sides::Left;
+    let html = render(v);
+    assert!(!html.contains("Your plan is for both feet"));
+    assert!(html.contains(r#"aria-pressed="true">Left foot"#));
 }

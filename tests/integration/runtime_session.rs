@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anklepump::core::coach::Step;
+use anklepump::core::plan::Sides;
 use anklepump::runtime::view::{EndReason, LinkState, PresetChoice, Screen, SessionStage};
 use anklepump::runtime::{Command, Dropout, RuntimeConfig, DEMO_ID};
+use anklepump::sensor::capture::Side;
 
 use crate::app::App;
 
@@ -170,5 +172,25 @@ async fn a_demo_link_dropout_shows_reconnecting_and_the_session_resumes() {
     assert!(down && back, "reconnecting… was shown, then the link came back");
     assert_eq!(app.view.session.stage, SessionStage::AskPain, "the session resumed and finished");
     assert_eq!(app.view.session.reps.len(), 3);
+    app.quit().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_both_feet_the_next_session_is_for_the_other_foot_and_a_day_counts_when_both_are_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::start(config(&dir)).await;
+    pair_demo_and_plan(&mut app).await;
+    app.cmd(Command::SetSides(Sides::Both)).await;
+    assert_eq!(app.view.settings.sides, Sides::Both);
+    app.cmd(Command::ChooseSide(Side::Left)).await;
+    for (foot, done_today) in [(Side::Left, 0), (Side::Right, 1)] {
+        app.cmd(Command::StartSession).await;
+        assert_eq!(app.view.session.side, Some(foot));
+        follow_session(&mut app, Duration::from_secs(90)).await;
+        app.cmd(Command::SetPain(0)).await;
+        assert_eq!(app.view.today.done, done_today, "after the {foot:?} foot");
+        app.cmd(Command::NewSession).await;
+    }
+    assert_eq!(app.view.session.side, Some(Side::Left), "and back to the left foot");
     app.quit().await;
 }
