@@ -56,7 +56,7 @@ struct Tracker {
 }
 
 /// Gaps longer than this re-anchor the orientation on gravity.
-const LONG_GAP_S: f64 = 0.3;
+const REANCHOR_GAP_S: f64 = 0.3;
 
 /// Gaps longer than this are re-acquired from gravity before the angle is used
 /// (the bridge's error grows with the cube of the gap).
@@ -206,7 +206,7 @@ impl Pipeline {
                 let period = self.timeline.dt_s();
                 let mut dt = s.dt;
                 let mut lost = false;
-                if s.dt > LONG_GAP_S {
+                if s.dt > REANCHOR_GAP_S {
                     // Whatever was still held back from an earlier gap goes out first.
                     if let Some(re) = tr.reacquire.take() {
                         let (off, held) = re.finish_now();

@@ -56,7 +56,7 @@ const ENTER_FIRST_DEG: f64 = 2.0;
 /// Speed (deg/s) toward an extreme that makes an excursion a deliberate pump.
 const DELIBERATE_SPEED: f64 = 25.0;
 /// A gap in the data at least this long (s) breaks a rep in progress.
-const LONG_GAP_S: f64 = 1.0;
+const REP_BREAKING_GAP_S: f64 = 1.0;
 /// Largest zone threshold.
 const ENTER_MAX_DEG: f64 = 6.0;
 /// Zone threshold as a share of the person's smaller recent peak.
@@ -171,7 +171,7 @@ impl RepDetector {
     /// long one the foot may have done anything: a rep that already has both
     /// excursions ends where the data stopped; a one-sided one carries on.
     pub fn gap(&mut self, t0: f64, t1: f64, now: f64) -> Option<Rep> {
-        if t1 - t0 < LONG_GAP_S {
+        if t1 - t0 < REP_BREAKING_GAP_S {
             return None;
         }
         self.depart_t = t1;
