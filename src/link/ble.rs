@@ -1,8 +1,8 @@
-//! The real sensor link over btleplug (this module and `ble_conn` are the
-//! only importers of btleplug): scan filtered by the Motion Service UUID,
-//! connect by address or name, and the `Link` operations on the open
-//! connection. See `shared/notes/btleplug-on-bluez.md` for the behaviours
-//! of BlueZ handled here.
+//! The real sensor link over btleplug (this module, `ble_conn` and, on
+//! Android, `android` are the only importers of btleplug): scan filtered by
+//! the Motion Service UUID, connect by address or name, and the `Link`
+//! operations on the open connection. See `shared/notes/btleplug-on-bluez.md`
+//! for the behaviours of BlueZ handled here.
 
 use std::time::Duration;
 
@@ -47,6 +47,9 @@ pub struct BleLink {
 impl BleLink {
     /// Opens the first Bluetooth adapter.
     pub async fn new() -> Result<Self, LinkError> {
+        // btleplug's Android backend needs the JVM before the first Manager.
+        #[cfg(target_os = "android")]
+        super::android::init_btleplug()?;
         let manager = Manager::new().await.map_err(|e| LinkError::NoBluetooth(format!("cannot reach D-Bus ({e})")))?;
         let adapters = manager.adapters().await.map_err(|e| match bt_error("listing adapters", e) {
             LinkError::Bluetooth(_, t) => LinkError::NoBluetooth(t),
