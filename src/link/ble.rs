@@ -18,6 +18,10 @@ use crate::sensor::protocol::{uuids, Opcode, SensorConfig};
 /// How long `connect` scans for a sensor BlueZ does not know yet.
 const FIND_TIMEOUT: Duration = Duration::from_secs(6);
 
+/// What failed when btleplug's `Manager` cannot be created.
+const MANAGER_FAILED: &str =
+    if cfg!(target_os = "android") { "cannot open Android's Bluetooth service" } else { "cannot reach D-Bus" };
+
 /// Maps a btleplug error to a readable one; a refused ATT write (BlueZ's
 /// text holds `ATT error: 0x80`) becomes `Refused`.
 pub(super) fn bt_error(what: &'static str, e: btleplug::Error) -> LinkError {
@@ -50,7 +54,7 @@ impl BleLink {
         // btleplug's Android backend needs the JVM before the first Manager.
         #[cfg(target_os = "android")]
         super::android::init_btleplug()?;
-        let manager = Manager::new().await.map_err(|e| LinkError::NoBluetooth(format!("cannot reach D-Bus ({e})")))?;
+        let manager = Manager::new().await.map_err(|e| LinkError::NoBluetooth(format!("{MANAGER_FAILED} ({e})")))?;
         let adapters = manager.adapters().await.map_err(|e| match bt_error("listing adapters", e) {
             LinkError::Bluetooth(_, t) => LinkError::NoBluetooth(t),
             other => other,
