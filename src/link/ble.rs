@@ -1,8 +1,8 @@
-//! The real sensor link over btleplug (this module and `ble_conn` are the
-//! only importers of btleplug): scan filtered by the Motion Service UUID,
-//! connect by address or name, and the `Link` operations on the open
-//! connection. See `shared/notes/btleplug-on-bluez.md` for the behaviours
-//! of BlueZ handled here.
+//! The real sensor link over btleplug (this module, `ble_conn` and, on
+//! Android, `android` are the only importers of btleplug): scan filtered by
+//! the Motion Service UUID, connect by address or name, and the `Link`
+//! operations on the open connection. See `shared/notes/btleplug-on-bluez.md`
+//! for the behaviours of BlueZ handled here.
 
 use std::time::Duration;
 
@@ -17,6 +17,10 @@ use crate::sensor::protocol::{uuids, Opcode, SensorConfig};
 
 /// How long `connect` scans for a sensor BlueZ does not know yet.
 const FIND_TIMEOUT: Duration = Duration::from_secs(6);
+
+/// What failed when btleplug's `Manager` cannot be created.
+const MANAGER_FAILED: &str =
+    if cfg!(target_os = "android") { "cannot open Android's Bluetooth service" } else { "cannot reach D-Bus" };
 
 /// Maps a btleplug error to a readable one; a refused ATT write (BlueZ's
 /// text holds `ATT error: 0x80`) becomes `Refused`.
@@ -47,7 +51,10 @@ pub struct BleLink {
 impl BleLink {
     /// Opens the first Bluetooth adapter.
     pub async fn new() -> Result<Self, LinkError> {
-        let manager = Manager::new().await.map_err(|e| LinkError::NoBluetooth(format!("cannot reach D-Bus ({e})")))?;
+        // btleplug's Android backend needs the JVM before the first Manager.
+        #[cfg(target_os = "android")]
+        super::android::init_btleplug()?;
+        let manager = Manager::new().await.map_err(|e| LinkError::NoBluetooth(format!("{MANAGER_FAILED} ({e})")))?;
         let adapters = manager.adapters().await.map_err(|e| match bt_error("listing adapters", e) {
             LinkError::Bluetooth(_, t) => LinkError::NoBluetooth(t),
             other => other,

@@ -1,10 +1,11 @@
 //! The sensor link: our own narrow interface to an APS-1 sensor (scan,
 //! connect, device information, config, start/stop streaming, identify,
 //! disconnect, one stream of events) and its implementations: the real BLE
-//! link over btleplug (`ble`, the only importer of btleplug) and the demo
-//! sensor (`demo`: the simulator, or a capture replayed by `replay`; same
-//! protocol bytes). Reconnection policy lives in `supervisor`, `.apcap`
-//! recording in `recorder`.
+//! link over btleplug (`ble`, the only importer of btleplug, with `android`
+//! for btleplug's one-time JVM start-up on Android) and the demo sensor
+//! (`demo`: the simulator, or a capture replayed by `replay`; same protocol
+//! bytes). Reconnection policy lives in `supervisor`, `.apcap` recording in
+//! `recorder`.
 
 use std::time::Duration;
 
@@ -14,6 +15,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use crate::sensor::capture::CaptureError;
 use crate::sensor::protocol::{CpResult, Opcode, ProtocolError, SensorConfig, Status};
 
+#[cfg(target_os = "android")]
+mod android;
 pub mod ble;
 mod ble_conn;
 mod ble_pump;
