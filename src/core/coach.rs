@@ -7,7 +7,8 @@
 //! toes up" → a hold countdown that starts only when the pipeline says the
 //! foot is held up → "Point your toes down" → hold → back to the middle →
 //! next rep, until the planned reps are done. Each finished rep gets one
-//! line of feedback on range, tempo or hold.
+//! line of feedback on range, tempo or hold; while the foot moves, moving
+//! it too fast brings up "Slower" at once, until the movement calms down.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,27 @@ const RANGE_SHARE: f64 = 0.85;
 const HOLD_SHARE: f64 = 0.8;
 /// Seconds of movement (rep time minus holds) below which the rep was rushed.
 const MIN_MOVE_S: f64 = 1.6;
+
+/// Live tempo: the pipeline's angular speed about the ankle axis (deg/s,
+/// averaged over 0.2 s, so this much speed is sustained, not one noisy
+/// sample: 48° covered within 0.2 s) above which "Slower" shows at once.
+/// A controlled pump takes about a second or more from neutral to a 15–30°
+/// peak: ≈ 30°/s on average, ≈ 55°/s at its fastest for a smooth
+/// (minimum-jerk) move, whose peak speed is 1.875× its mean. Even a whole
+/// swing from toes up to toes down (60–70° in normal adults, see the motion
+/// notes) done in a second peaks near 120°/s; the notes call ~200°/s a fast
+/// pump. 240°/s is twice that one-second whole swing: the foot crosses its
+/// range in about half a second, a flick rather than a pump. (The
+/// simulator's normal pace, `demo`, stays under 205°/s in 120 seeds, `postop`
+/// under 25°/s; its fast jerky pumping, `continuous`, reaches 290–340°/s.)
+const FAST_DPS: f64 = 240.0;
+/// Below this speed (deg/s) the movement counts as calm again (hysteresis:
+/// a normal-pace pump stays under it almost always).
+const CALM_DPS: f64 = 150.0;
+/// Calm for this long (s) clears the live "Slower"…
+const CALM_S: f64 = 1.0;
+/// …once it has shown for at least this long (s), so it does not flicker.
+const SLOWER_MIN_S: f64 = 2.0;
 
 /// What the session plan asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -76,10 +98,21 @@ pub struct CoachView {
     pub reps_done: u32,
     pub reps_planned: u32,
     pub feedback: Option<Feedback>,
+    /// Feedback on the movement in progress (`Slower` while the foot moves too
+    /// fast); shown instead of `feedback` while it lasts.
+    #[serde(default)]
+    pub live_feedback: Option<Feedback>,
     /// Show the "breathe normally" reminder.
     pub breathe: bool,
     /// A short extra line, e.g. after the foot moved during calibration.
     pub note: Option<String>,
+}
+
+impl CoachView {
+    /// The feedback line on screen: the live one while it lasts, else the last rep's.
+    pub fn feedback_shown(&self) -> Option<Feedback> {
+        self.live_feedback.or(self.feedback)
+    }
 }
 
 /// The cue state machine.
@@ -93,6 +126,10 @@ pub struct Coach {
     feedback: Option<Feedback>,
     note: Option<String>,
     countdown: Option<u32>,
+    /// Timeline seconds since which the live "Slower" shows.
+    slower_since: Option<f64>,
+    /// Timeline seconds when the movement was last above [`CALM_DPS`].
+    busy_t: f64,
 }
 
 impl Coach {
@@ -107,6 +144,8 @@ impl Coach {
             feedback: None,
             note: None,
             countdown: Some(CALIB_COUNT_S.ceil() as u32),
+            slower_since: None,
+            busy_t: f64::NEG_INFINITY,
         }
     }
 
@@ -124,6 +163,7 @@ impl Coach {
             self.on_event(e);
         }
         self.on_live(live);
+        self.on_tempo(live);
     }
 
     fn on_event(&mut self, e: &Event) {
@@ -198,6 +238,26 @@ impl Coach {
         }
     }
 
+    /// The live "Slower": on as soon as the speed over a notification's samples
+    /// reaches [`FAST_DPS`]; off once it has shown [`SLOWER_MIN_S`] and the
+    /// movement has stayed under [`CALM_DPS`] for [`CALM_S`]. Only between
+    /// calibration and the end of the session.
+    fn on_tempo(&mut self, live: &LiveState) {
+        if matches!(self.step, Step::Calibrate | Step::Done) {
+            self.slower_since = None;
+            return;
+        }
+        let t = live.t_s;
+        if live.peak_speed_dps >= CALM_DPS {
+            self.busy_t = t;
+        }
+        match self.slower_since {
+            None if live.peak_speed_dps >= FAST_DPS => self.slower_since = Some(t),
+            Some(since) if t - since >= SLOWER_MIN_S && t - self.busy_t >= CALM_S => self.slower_since = None,
+            _ => {}
+        }
+    }
+
     /// What to show now.
     pub fn view(&self) -> CoachView {
         let cue = match self.step {
@@ -216,6 +276,7 @@ impl Coach {
             reps_done: self.reps,
             reps_planned: self.plan.reps,
             feedback: self.feedback,
+            live_feedback: self.slower_since.map(|_| Feedback::Slower),
             breathe: matches!(self.step, Step::HoldUp | Step::HoldDown),
             note: self.note.clone(),
         }
@@ -223,157 +284,5 @@ impl Coach {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn live(phase: Phase, hold_s: f64) -> LiveState {
-        LiveState { phase, hold_s, ..LiveState::default() }
-    }
-
-    fn calibrating(still_s: f64) -> LiveState {
-        LiveState { calibrating: true, calibration_still_s: still_s, ..LiveState::default() }
-    }
-
-    fn rep(dorsi: f64, plantar: f64, dur_s: f64, hold_s: f64) -> Rep {
-        Rep {
-            start_s: 10.0,
-            end_s: 10.0 + dur_s,
-            peak_dorsi_deg: dorsi,
-            peak_plantar_deg: plantar,
-            rom_deg: dorsi + plantar,
-            hold_dorsi_s: hold_s,
-            hold_plantar_s: hold_s,
-            detected_s: 10.0 + dur_s,
-        }
-    }
-
-    /// Feeds `inputs` (events, live state) in order and compares the cue
-    /// text, countdown and rep count after each with `expect`.
-    fn check(plan: CoachPlan, inputs: &[(Vec<Event>, LiveState)], expect: &[(&str, Option<u32>, u32)]) {
-        let mut c = Coach::new(plan);
-        assert_eq!(inputs.len(), expect.len());
-        for (i, ((ev, l), want)) in inputs.iter().zip(expect).enumerate() {
-            c.update(ev, l);
-            let v = c.view();
-            assert_eq!((v.cue.as_str(), v.countdown, v.reps_done), *want, "after input {i}");
-        }
-    }
-
-    const PLAN: CoachPlan = CoachPlan { reps: 2, hold_s: 2.0 };
-
-    #[test]
-    fn calibration_counts_three_two_one_then_cues_toes_up() {
-        let hold = "Hold your foot still at a right angle…";
-        check(
-            PLAN,
-            &[
-                (vec![], calibrating(0.1)),
-                (vec![], calibrating(1.2)),
-                (vec![], calibrating(2.5)),
-                (vec![], calibrating(3.0)),
-            ],
-            &[(hold, Some(3), 0), (hold, Some(2), 0), (hold, Some(1), 0), ("Pull your toes up", None, 0)],
-        );
-    }
-
-    #[test]
-    fn moving_early_during_calibration_asks_to_hold_still_and_first_move_ends_it() {
-        let mut c = Coach::new(PLAN);
-        c.update(&[Event::CalibrationRestarted { t_s: 0.5 }], &calibrating(0.0));
-        assert_eq!(c.view().note.as_deref(), Some("You moved — hold your foot still again."));
-        c.update(&[Event::Calibrated { t_s: 2.2 }], &live(Phase::MovingUp, 0.0));
-        assert_eq!(c.view().cue, "Pull your toes up");
-        assert_eq!(c.view().note, None);
-    }
-
-    #[test]
-    fn hold_countdown_starts_only_when_the_foot_is_held_up() {
-        check(
-            PLAN,
-            &[
-                (vec![Event::Calibrated { t_s: 3.0 }], live(Phase::MovingUp, 0.0)),
-                (vec![], live(Phase::MovingUp, 0.0)),
-                (vec![], live(Phase::HoldingUp, 0.1)),
-                (vec![], live(Phase::HoldingUp, 1.2)),
-                (vec![], live(Phase::HoldingUp, 2.0)),
-            ],
-            &[
-                ("Pull your toes up", None, 0),
-                ("Pull your toes up", None, 0),
-                ("Hold it up", Some(2), 0),
-                ("Hold it up", Some(1), 0),
-                ("Point your toes down", None, 0),
-            ],
-        );
-    }
-
-    #[test]
-    fn a_full_rep_walks_up_hold_down_hold_back_and_counts() {
-        check(
-            PLAN,
-            &[
-                (vec![Event::Calibrated { t_s: 3.0 }], live(Phase::HoldingUp, 0.5)),
-                (vec![], live(Phase::HoldingUp, 2.1)),
-                (vec![], live(Phase::MovingDown, 0.0)),
-                (vec![], live(Phase::HoldingDown, 0.0)),
-                (vec![], live(Phase::HoldingDown, 2.0)),
-                (vec![Event::Rep(rep(18.0, 40.0, 9.0, 2.2))], live(Phase::Neutral, 0.0)),
-            ],
-            &[
-                ("Hold it up", Some(2), 0),
-                ("Point your toes down", None, 0),
-                ("Point your toes down", None, 0),
-                ("Hold it down", Some(2), 0),
-                ("Back to the middle", None, 0),
-                ("Pull your toes up", None, 1),
-            ],
-        );
-    }
-
-    #[test]
-    fn last_planned_rep_finishes_the_session_and_later_reps_do_not_count() {
-        let mut c = Coach::new(PLAN);
-        let r = rep(18.0, 40.0, 9.0, 2.2);
-        c.update(&[Event::Calibrated { t_s: 3.0 }, Event::Rep(r.clone())], &live(Phase::Neutral, 0.0));
-        c.update(&[Event::Rep(r.clone())], &live(Phase::Neutral, 0.0));
-        assert_eq!(c.step(), Step::Done);
-        c.update(&[Event::Rep(r)], &live(Phase::Neutral, 0.0));
-        let v = c.view();
-        assert_eq!((v.cue.as_str(), v.reps_done, v.reps_planned), ("All done — well done!", 2, 2));
-    }
-
-    #[test]
-    fn feedback_names_range_tempo_or_hold() {
-        let plan = CoachPlan { reps: 10, hold_s: 2.0 };
-        let mut c = Coach::new(plan);
-        let mut fb = |r: Rep| {
-            c.update(&[Event::Rep(r)], &live(Phase::Neutral, 0.0));
-            c.view().feedback
-        };
-        assert_eq!(fb(rep(20.0, 40.0, 9.0, 2.1)), Some(Feedback::Good));
-        assert_eq!(fb(rep(12.0, 40.0, 9.0, 2.1)), Some(Feedback::FurtherUp));
-        assert_eq!(fb(rep(20.0, 30.0, 9.0, 2.1)), Some(Feedback::FurtherDown));
-        assert_eq!(fb(rep(20.0, 40.0, 5.0, 2.1)), Some(Feedback::Slower));
-        assert_eq!(fb(rep(20.0, 40.0, 6.0, 1.0)), Some(Feedback::HoldLonger));
-        assert_eq!(Feedback::FurtherUp.text(), "Pull up a little further.");
-    }
-
-    #[test]
-    fn breathe_reminder_shows_during_holds_only() {
-        let mut c = Coach::new(PLAN);
-        c.update(&[Event::Calibrated { t_s: 3.0 }], &live(Phase::MovingUp, 0.0));
-        assert!(!c.view().breathe);
-        c.update(&[], &live(Phase::HoldingUp, 0.3));
-        assert!(c.view().breathe);
-    }
-
-    #[test]
-    fn a_hold_broken_by_moving_up_again_returns_to_the_pull_cue() {
-        let mut c = Coach::new(PLAN);
-        c.update(&[Event::Calibrated { t_s: 3.0 }], &live(Phase::HoldingUp, 0.4));
-        assert_eq!(c.step(), Step::HoldUp);
-        c.update(&[], &live(Phase::MovingUp, 0.0));
-        assert_eq!(c.view().cue, "Pull your toes up");
-        assert_eq!(c.view().countdown, None);
-    }
-}
+#[path = "coach_tests.rs"]
+mod tests;

@@ -116,7 +116,8 @@ impl Pipeline {
         self.timeline.last_sample_s().unwrap_or(0.0)
     }
 
-    /// What the cue screen shows now.
+    /// What the cue screen shows now. Its `peak_speed_dps` covers the samples of
+    /// the last notification (or nothing, after `finish`).
     pub fn live(&self) -> LiveState {
         let mut s = self.reps.live();
         if let Stage::Calibrating(c) = &self.stage {
@@ -133,6 +134,7 @@ impl Pipeline {
 
     /// Feeds one IMU Data notification received at `rx_ms`.
     pub fn push_notification(&mut self, rx_ms: u64, payload: &[u8]) -> Vec<Event> {
+        self.reps.begin_batch();
         let Ok(pkt) = ImuPacket::decode(payload) else {
             self.malformed += 1;
             return Vec::new();
@@ -168,6 +170,7 @@ impl Pipeline {
 
     /// Ends the stream: a rep still open is closed if it is complete.
     pub fn finish(&mut self) -> Vec<Event> {
+        self.reps.begin_batch();
         let t = self.duration_s();
         self.reps.finish(t).into_iter().map(Event::Rep).collect()
     }
@@ -279,3 +282,7 @@ impl Pipeline {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "pipeline_tests.rs"]
+mod tests;

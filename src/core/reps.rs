@@ -47,6 +47,15 @@ pub struct LiveState {
     /// Seconds in the current hold (0 when not holding).
     pub hold_s: f64,
     pub reps: u32,
+    /// Timeline seconds of the latest angle sample.
+    pub t_s: f64,
+    /// Angular speed about the joint axis (deg/s, + toward toes up): the mean over the
+    /// last [`SPEED_WINDOW_S`], so a single noisy sample cannot make it jump.
+    pub speed_dps: f64,
+    /// The largest `|speed_dps|` of the samples since the driver's last
+    /// [`RepDetector::begin_batch`] (the pipeline calls it per notification, which
+    /// may carry up to 0.75 s of samples, so a fast stretch inside one is not missed).
+    pub peak_speed_dps: f64,
 }
 
 /// Smallest zone threshold (fidgets are a few degrees).
@@ -77,6 +86,8 @@ const NEW_NEUTRAL_S: f64 = 1.5;
 const ONE_SIDED_S: f64 = 0.6;
 /// Speed (deg/s) below which the foot counts as holding.
 const HOLD_SPEED: f64 = 6.0;
+/// Seconds over which the live speed is averaged.
+pub const SPEED_WINDOW_S: f64 = 0.2;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Excursion {
@@ -155,6 +166,11 @@ impl Default for RepDetector {
 impl RepDetector {
     pub fn live(&self) -> LiveState {
         self.live.clone()
+    }
+
+    /// A new batch of samples begins (one notification): the live peak speed restarts.
+    pub fn begin_batch(&mut self) {
+        self.live.peak_speed_dps = 0.0;
     }
 
     /// Before tracking starts (calibration): nothing to do but keep time.
@@ -354,8 +370,11 @@ impl RepDetector {
     }
 
     fn update_live(&mut self, t: f64, a: f64, zone: f64) {
-        let speed = self.hist.speed(0.2);
+        let speed = self.hist.speed(SPEED_WINDOW_S);
         self.live.angle_deg = a;
+        self.live.t_s = t;
+        self.live.speed_dps = speed;
+        self.live.peak_speed_dps = self.live.peak_speed_dps.max(speed.abs());
         let holding = speed.abs() < HOLD_SPEED && zone != 0.0;
         if holding {
             let start = *self.hold_start.get_or_insert(t);

@@ -77,6 +77,7 @@ fn Running(session: SessionView, sensor: SensorView, send: EventHandler<Command>
         reps_done: 0,
         reps_planned: 0,
         feedback: None,
+        live_feedback: None,
         breathe: false,
         note: None,
     });
@@ -98,7 +99,7 @@ fn Running(session: SessionView, sensor: SensorView, send: EventHandler<Command>
                 if let Some(note) = coach.note.clone() {
                     p { class: "notice", "{note}" }
                 }
-                if let Some(f) = coach.feedback {
+                if let Some(f) = coach.feedback_shown() {
                     p { class: "notice", "{f.text()}" }
                 }
                 if coach.breathe {

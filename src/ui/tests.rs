@@ -105,6 +105,7 @@ fn running_session_shows_cue_countdown_counter_feedback_breathe_and_stop() {
             reps_done: 4,
             reps_planned: 10,
             feedback: Some(Feedback::FurtherUp),
+            live_feedback: None,
             breathe: true,
             note: None,
         }),
@@ -122,6 +123,27 @@ fn running_session_shows_cue_countdown_counter_feedback_breathe_and_stop() {
     assert!(html.contains("Ankle angle: 17.4° up"));
     assert!(html.contains(r#"role="meter""#) && html.contains(r#"aria-valuenow="17""#));
     assert!(!html.contains("Reconnecting"));
+}
+
+#[test]
+fn moving_too_fast_shows_the_live_slower_in_place_of_the_last_reps_feedback() {
+    let mut v = AppView { screen: Screen::Session, ..AppView::default() };
+    v.sensor.state = LinkState::Connected;
+    v.session.stage = SessionStage::Running;
+    v.session.coach = Some(CoachView {
+        step: Step::PointDown,
+        cue: "Point your toes down".into(),
+        countdown: None,
+        reps_done: 2,
+        reps_planned: 10,
+        feedback: Some(Feedback::Good),
+        live_feedback: Some(Feedback::Slower),
+        breathe: false,
+        note: None,
+    });
+    let html = render(v);
+    assert!(html.contains("Slower — move smoothly."), "{html}");
+    assert!(!html.contains("Good rep."), "one feedback line at a time");
 }
 
 #[test]
