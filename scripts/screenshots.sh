@@ -4,12 +4,17 @@
 # per screen to a fresh temporary directory (printed at the end; nothing is
 # committed). Needs apt: xvfb xauth imagemagick xdotool (and the desktop
 # build's webkit2gtk runtime). Usage: scripts/screenshots.sh [OUT_DIR]
+# ANKLEPUMP_BIN=PATH uses that binary instead of building one.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$(mktemp -d /tmp/anklepump-shots.XXXXXX)}"
 mkdir -p "$out"
 cd "$root"
-cargo build --bin anklepump
+bin="${ANKLEPUMP_BIN:-}"
+if [[ -z $bin ]]; then
+  cargo build --bin anklepump
+  bin="$root/target/debug/anklepump"
+fi
 
 W=1100 H=860
 export DISPLAY_NUM="${DISPLAY_NUM:-97}"
@@ -27,7 +32,7 @@ sleep 1
 # WebKitGTK under Xvfb: no GPU, no sandbox helpers.
 export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
 # A fresh database in the output directory: never the user's own.
-"$root/target/debug/anklepump" --db "$out/screens.sqlite3" >"$out/app.log" 2>&1 &
+"$bin" --db "$out/screens.sqlite3" >"$out/app.log" 2>&1 &
 app=$!
 
 win=""
