@@ -12,7 +12,7 @@ mkdir -p "$out"
 cd "$root"
 bin="${ANKLEPUMP_BIN:-}"
 if [[ -z $bin ]]; then
-  cargo build --bin anklepump
+  cargo build --bins   # the window is anklepump-desktop, started by anklepump
   bin="$root/target/debug/anklepump"
 fi
 

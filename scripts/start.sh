@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec cargo run --release -- "$@"
+# Both binaries: `anklepump` opens the window by starting `anklepump-desktop` beside it.
+cargo build --release --bins
+exec "${CARGO_TARGET_DIR:-target}/release/anklepump" "$@"

@@ -1,4 +1,7 @@
-//! The `anklepump` binary: no subcommand opens the app; subcommands do headless work.
+//! The `anklepump` binary: subcommands do headless work (and `serve` serves
+//! the app to a browser); no subcommand opens the app — on a desktop by
+//! starting `anklepump-desktop` beside this binary (the window's WebKitGTK
+//! stays out of the headless commands), on a phone directly.
 
 use std::process::ExitCode;
 
@@ -9,10 +12,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(cmd) => anklepump::cli::run_with_db(cmd, cli.db),
         #[cfg(feature = "desktop")]
-        None => {
-            anklepump::ui::launch::desktop(anklepump::runtime::RuntimeConfig::from_env().with_db(cli.db.as_deref()));
-            ExitCode::SUCCESS
-        }
+        None => desktop_window(),
         #[cfg(all(feature = "mobile", not(feature = "desktop")))]
         None => {
             anklepump::ui::launch::mobile(anklepump::runtime::RuntimeConfig::from_env().with_db(cli.db.as_deref()));
@@ -24,4 +24,29 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Runs `anklepump-desktop` (beside this executable) with the same arguments.
+#[cfg(feature = "desktop")]
+fn desktop_window() -> ExitCode {
+    const APP: &str = "anklepump-desktop";
+    let exe = std::env::current_exe().map(|p| p.with_file_name(format!("{APP}{}", std::env::consts::EXE_SUFFIX)));
+    let Ok(app) = exe else {
+        eprintln!("anklepump: cannot find where this program is, so not {APP} either; try `anklepump serve`");
+        return ExitCode::from(2);
+    };
+    let mut cmd = std::process::Command::new(&app);
+    cmd.args(std::env::args_os().skip(1));
+    #[cfg(unix)]
+    let err = std::os::unix::process::CommandExt::exec(&mut cmd);
+    #[cfg(not(unix))]
+    let err = match cmd.status() {
+        Ok(s) => return s.code().and_then(|c| u8::try_from(c).ok()).map_or(ExitCode::FAILURE, ExitCode::from),
+        Err(e) => e,
+    };
+    eprintln!(
+        "anklepump: cannot start the desktop window {}: {err} (build it with `cargo build --release`, or use `anklepump serve`)",
+        app.display()
+    );
+    ExitCode::from(2)
 }

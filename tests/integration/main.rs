@@ -15,3 +15,4 @@ mod store;
 mod store_fhir;
 mod store_time;
 mod support;
+mod window;
