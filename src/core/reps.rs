@@ -4,8 +4,9 @@
 //! again. Zone thresholds adapt to the person's own range so fidgets stay
 //! below them for a full range and post-operative ranges stay above them;
 //! a one-sided excursion (the foot relaxing into plantarflexion during a
-//! rest) never pairs with the next set's first move. Each rep is emitted
-//! as soon as it ends, with its peaks and holds.
+//! rest) never pairs with the next set's first move, and a foot that rests
+//! toes up and then moves on further up is starting from a new neutral.
+//! Each rep is emitted as soon as it ends, with its peaks and holds.
 
 use std::collections::VecDeque;
 
@@ -80,7 +81,8 @@ const NEAR_HOME_SHARE: f64 = 0.9;
 const NEAR_HOME_SPEED: f64 = 15.0;
 /// The rest level within this long after a rep becomes the neutral.
 const ADOPT_NEUTRAL_S: f64 = 1.5;
-/// Settled this long half-way back (outside the neutral band) is a new neutral.
+/// Settled this long half-way back (outside the neutral band) is a new neutral; so is a
+/// rest this long with the toes up that the foot then leaves further up.
 const NEW_NEUTRAL_S: f64 = 1.5;
 /// A one-sided excursion back at neutral for this long is dropped.
 const ONE_SIDED_S: f64 = 0.6;
@@ -118,12 +120,48 @@ impl Excursion {
     }
 }
 
+/// A stretch of an excursion during which the foot stayed at one level.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Rest {
+    since: f64,
+    until: f64,
+    /// Where it came to rest, and where it rests now.
+    anchor: f64,
+    level: f64,
+}
+
+/// The foot's rests out on an excursion: the one in progress, and the last that
+/// lasted [`NEW_NEUTRAL_S`].
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Rests {
+    run: Option<Rest>,
+    held: Option<Rest>,
+}
+
+impl Rests {
+    /// Follows the foot at `a` (mean `level` over the settle window); a rest begins when
+    /// it settles and lasts while it stays within `band` of where it came to rest.
+    fn follow(&mut self, t: f64, a: f64, level: f64, settled: bool, band: f64) {
+        self.run = match self.run {
+            Some(r) if (a - r.anchor).abs() < band => {
+                Some(Rest { until: t, level: if settled { level } else { r.level }, ..r })
+            }
+            _ if settled => Some(Rest { since: t, until: t, anchor: level, level }),
+            _ => None,
+        };
+        if let Some(r) = self.run.filter(|r| r.until - r.since >= NEW_NEUTRAL_S) {
+            self.held = Some(r);
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum State {
     /// At or near neutral.
     Idle,
-    /// In (or back from) the first excursion; `back_t` is when it came back inside the band.
-    First { ex: Excursion, back_t: Option<f64> },
+    /// In (or back from) the first excursion; `back_t` is when it came back inside the band;
+    /// `rests` are where the foot has rested out there.
+    First { ex: Excursion, back_t: Option<f64>, rests: Rests },
     /// In the second excursion.
     Second { first: Excursion, ex: Excursion },
     /// Coming back from the second excursion.
@@ -245,7 +283,7 @@ impl RepDetector {
                     self.first_seen = true;
                     let mut ex = Excursion::new(zone, self.depart_t, t, a);
                     ex.note_speed(speed);
-                    State::First { ex, back_t: None }
+                    State::First { ex, back_t: None, rests: Rests::default() }
                 } else {
                     if settled || rel.abs() < exit * 0.5 {
                         self.depart_t = t;
@@ -257,7 +295,7 @@ impl RepDetector {
                     State::Idle
                 }
             }
-            State::First { mut ex, back_t } => {
+            State::First { mut ex, back_t, rests } => {
                 let back = self.back_share(&ex, a);
                 if zone == -ex.side {
                     let mut second = Excursion::new(zone, t, t, a);
@@ -276,12 +314,24 @@ impl RepDetector {
                         self.depart_t = t;
                         State::Idle
                     } else {
-                        State::First { ex, back_t: Some(since) }
+                        State::First { ex, back_t: Some(since), rests: Rests::default() }
                     }
+                } else if let Some(r) = rests.held.filter(|r| ex.side > 0.0 && a - r.level > enter) {
+                    // Rested with the toes up, then on further up: an excursion does not stop
+                    // and go on, so the rest was a new neutral (the leg shifted during a rest,
+                    // or the old neutral was taken mid-move) and a move starts from it. Not
+                    // toes down: a relaxed foot rests there and may sink further (or the leg
+                    // may shift) without being a move.
+                    self.neutral = r.level;
+                    let mut ex = Excursion::new(ex.side, r.until, t, a);
+                    ex.note_speed(speed);
+                    State::First { ex, back_t: None, rests: Rests::default() }
                 } else {
                     ex.update(t, a);
                     ex.note_speed(speed);
-                    State::First { ex, back_t: None }
+                    let mut rests = rests;
+                    rests.follow(t, a, self.hist.mean(SETTLE_S), settled, exit);
+                    State::First { ex, back_t: None, rests }
                 }
             }
             State::Second { first, mut ex } => {

@@ -150,3 +150,58 @@ fn the_live_phase_follows_the_foot_and_the_hold_clock_runs_only_while_held() {
     assert_eq!(phases, want);
     assert!(max_hold_up > 2.7 && max_hold_up < 3.4, "{max_hold_up}");
 }
+
+/// A post-operative set (about 8° each way, holds of 3 s, pauses of 2 s) around `home`.
+fn small_set(mut s: Script, home: f64, n: usize) -> Script {
+    for _ in 0..n {
+        s = s.go(home + 8.0, 1.8).hold(3.0).go(home - 8.5, 1.8).hold(3.0).go(home, 1.8).hold(2.0);
+    }
+    s
+}
+
+#[test]
+fn a_leg_shift_while_relaxed_moves_neutral_up_for_the_next_set() {
+    // The foot relaxes 9° toes down; mid-rest the leg shifts so that the relaxed foot
+    // reads near the old neutral; at the end of the rest it comes back up to the new
+    // neutral (+8.5°), rests there 2 s, and the next set pumps around it.
+    let s = small_set(Script::new().hold(2.0), 0.0, 2).go(-9.0, 4.0).hold(15.0).go(-0.5, 1.0).hold(15.0);
+    let s = small_set(s.go(8.5, 1.5).hold(2.0), 8.5, 3);
+    let (reps, _) = s.run();
+    assert_eq!(reps.len(), 5, "{reps:?}");
+    let r = &reps[2];
+    assert!(r.start_s > 60.0, "the first rep of the second set starts where it leaves the rest: {}", r.start_s);
+    assert!((r.rom_deg - 16.5).abs() < 0.1, "{}", r.rom_deg);
+}
+
+#[test]
+fn a_return_pausing_half_way_does_not_lose_the_next_rep() {
+    // A slow, jerky post-operative set: the return pauses most of the way back, which
+    // passes for the new neutral; the foot then rests 2 s at the true one, and the next
+    // rep's move toes down slows to a crawl as it passes that pause level.
+    let mut s = Script::new().hold(2.0);
+    for _ in 0..3 {
+        s = s.go(5.0, 2.8).hold(4.0).go(-3.0, 1.2).go(-5.0, 1.2).go(-10.5, 1.2).hold(4.0);
+        s = s.go(-4.0, 1.2).hold(0.3).go(0.0, 0.6).hold(2.0);
+    }
+    let (reps, _) = s.run();
+    assert_eq!(reps.len(), 3, "{reps:?}");
+}
+
+#[test]
+fn a_relaxed_foot_sinking_further_is_not_a_new_neutral() {
+    // Relaxed 13° toes down, then the leg shifts 6° further down; at the end of the
+    // rest the foot comes up to the new neutral (-6°) and a plantar-first set follows.
+    let mut s = small_set(Script::new().hold(2.0), 0.0, 1)
+        .go(-13.0, 4.0)
+        .hold(15.0)
+        .go(-19.0, 1.0)
+        .hold(15.0)
+        .go(-6.0, 1.5)
+        .hold(3.0);
+    for _ in 0..3 {
+        s = s.go(-12.0, 2.0).hold(5.0).go(-2.0, 2.0).hold(5.0).go(-6.0, 2.0).hold(1.0);
+    }
+    let (reps, _) = s.run();
+    assert_eq!(reps.len(), 4, "{reps:?}");
+    assert!(reps[1].start_s > 50.0, "{}", reps[1].start_s);
+}
