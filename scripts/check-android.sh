@@ -20,16 +20,9 @@ cd "$(dirname "$0")/.."
 TARGET=aarch64-linux-android
 GLIBC_AARCH64=/usr/aarch64-linux-gnu/include
 
-missing=()
-for p in clang libc6-dev-arm64-cross; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "check-android: installing ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 "${missing[@]}"
-fi
+# shellcheck source=scripts/apt.sh
+. scripts/apt.sh
+apt_install_missing check-android clang libc6-dev-arm64-cross
 rustup target list --installed | grep -qx "$TARGET" || rustup target add "$TARGET"
 
 export CC_aarch64_linux_android=clang

@@ -15,16 +15,9 @@ command -v python3 >/dev/null || APT_PACKAGES+=(python3)
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 command -v npm >/dev/null || APT_PACKAGES+=(npm)
 
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "setup: installing ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 "${missing[@]}"
-fi
+# shellcheck source=scripts/apt.sh
+. scripts/apt.sh
+apt_install_missing setup "${APT_PACKAGES[@]}"
 
 if ! command -v cargo >/dev/null; then
   echo "setup: Rust is missing; install it from rustup (https://rustup.rs) and run again" >&2
