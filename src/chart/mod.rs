@@ -5,6 +5,8 @@
 //! PNG is rasterised by plotters' bitmap backend with DejaVu Sans shipped in
 //! `assets/` (no system font libraries) and encoded with `png`.
 
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordu32};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use thiserror::Error;
@@ -124,34 +126,10 @@ fn draw_days<DB: DrawingBackend>(
     let days = &r.adherence.days;
     let band = r.plan.sessions_per_day;
     let top = days.iter().map(|d| d.done).max().unwrap_or(0).max(band.max) as f64 + 1.0;
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            format!("Sessions per day (plan {}–{}, shaded): red below, green within, blue above", band.min, band.max),
-            ("sans-serif", 30).into_font().color(&INK),
-        )
-        .margin(14)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
-        .build_cartesian_2d((0u32..6u32).into_segmented(), 0f64..top)
-        .map_err(draw_err)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(INK.mix(0.15))
-        .x_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => {
-                days.get(*i as usize).map_or(String::new(), |d| d.date.format("%a %d").to_string())
-            }
-            _ => String::new(),
-        })
-        .y_labels(top as usize + 1)
-        .y_label_formatter(&|y| format!("{y:.0}"))
-        .y_desc("sessions")
-        .label_style(("sans-serif", 26).into_font().color(&INK))
-        .axis_desc_style(("sans-serif", 26).into_font().color(&INK))
-        .draw()
-        .map_err(draw_err)?;
+    let caption =
+        format!("Sessions per day (plan {}–{}, shaded): red below, green within, blue above", band.min, band.max);
+    let day = |i: usize| days.get(i).map_or(String::new(), |d| d.date.format("%a %d").to_string());
+    let mut chart = segment_chart(area, caption, 6, top, &day, "sessions", Some(top as usize + 1))?;
     let band_rect = Rectangle::new(
         [(SegmentValue::Exact(0), f64::from(band.min) - 0.05), (SegmentValue::Last, f64::from(band.max) + 0.05)],
         BAND.mix(0.45).filled(),
@@ -192,28 +170,8 @@ fn draw_rom<DB: DrawingBackend>(
     } else {
         format!("Mean range of motion per week (trend: {})", trend.join(", "))
     };
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, ("sans-serif", 30).into_font().color(&INK))
-        .margin(14)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
-        .build_cartesian_2d((0u32..n - 1).into_segmented(), 0f64..top)
-        .map_err(draw_err)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(INK.mix(0.15))
-        .x_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => weeks.get(*i as usize).map_or(String::new(), |w| w.replace('-', " ")),
-            _ => String::new(),
-        })
-        .y_label_formatter(&|y| format!("{y:.0}"))
-        .y_desc("degrees")
-        .label_style(("sans-serif", 26).into_font().color(&INK))
-        .axis_desc_style(("sans-serif", 26).into_font().color(&INK))
-        .draw()
-        .map_err(draw_err)?;
+    let week = |i: usize| weeks.get(i).map_or(String::new(), |w| w.replace('-', " "));
+    let mut chart = segment_chart(area, caption, n - 1, top, &week, "degrees", None)?;
     for p in progress {
         let color = side_color(p.side);
         let pts: Vec<(SegmentValue<u32>, f64)> = p
@@ -252,3 +210,43 @@ fn draw_rom<DB: DrawingBackend>(
 
 #[cfg(test)]
 mod tests;
+
+/// The chart both panels share: a caption, segments `0..=last` labelled by `label`
+/// on x, `0..top` on y with whole-number labels, and a light horizontal grid.
+#[allow(clippy::type_complexity)]
+fn segment_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, plotters::coord::Shift>,
+    caption: String,
+    last: u32,
+    top: f64,
+    label: &dyn Fn(usize) -> String,
+    y_desc: &str,
+    y_labels: Option<usize>,
+) -> Result<ChartContext<'a, DB, Cartesian2d<SegmentedCoord<RangedCoordu32>, RangedCoordf64>>, ChartError> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 30).into_font().color(&INK))
+        .margin(14)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d((0u32..last).into_segmented(), 0f64..top)
+        .map_err(draw_err)?;
+    let mut mesh = chart.configure_mesh();
+    let x_label = |v: &SegmentValue<u32>| match v {
+        SegmentValue::CenterOf(i) => label(*i as usize),
+        _ => String::new(),
+    };
+    let y_label = |y: &f64| format!("{y:.0}");
+    mesh.disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(INK.mix(0.15))
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&y_label)
+        .y_desc(y_desc)
+        .label_style(("sans-serif", 26).into_font().color(&INK))
+        .axis_desc_style(("sans-serif", 26).into_font().color(&INK));
+    if let Some(n) = y_labels {
+        mesh.y_labels(n);
+    }
+    mesh.draw().map_err(draw_err)?;
+    Ok(chart)
+}
