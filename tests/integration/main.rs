@@ -6,6 +6,8 @@ mod app;
 mod ble;
 mod ble_cli;
 mod bluez;
+mod hub;
+mod hub_process;
 mod runtime_ble;
 mod runtime_link;
 mod runtime_session;
