@@ -83,7 +83,7 @@ struct Running {
 /// Where the runtime's store work goes.
 enum StorePort {
     /// Performed at once (a runtime driven step by step); `None`: sessions are not saved.
-    Inline(Option<Records>),
+    Inline(Option<Box<Records>>),
     /// Queued for the hub's store task (`take_jobs`); `open`: the database answered that it is open.
     Queued { jobs: Vec<StoreJob>, open: Option<bool> },
 }
@@ -118,7 +118,7 @@ impl Runtime {
         let (records, done) = match Records::open_app(&cfg, records::app_lock(&cfg)) {
             Ok(r) => {
                 let done = r.opened();
-                (Some(r), done)
+                (Some(Box::new(r)), done)
             }
             Err(e) => (None, StoreDone::Unavailable(e)),
         };

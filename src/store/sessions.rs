@@ -169,6 +169,9 @@ fn close_session(tx: &Transaction<'_>, id: SessionId, e: &EndSession) -> Result<
     Ok(())
 }
 
+/// An open session as recovery sees it: id, start (ms, offset), its last rep's end (s), its owner.
+type OpenRow = (i64, i64, i32, Option<f64>, Option<String>);
+
 impl Store {
     fn write(&mut self) -> Result<Transaction<'_>, StoreError> {
         Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
@@ -236,7 +239,7 @@ impl Store {
         let mine = self.lease.as_ref().map(|l| l.token().to_owned());
         let path = self.path.clone();
         let tx = self.write()?;
-        let open: Vec<(i64, i64, i32, Option<f64>, Option<String>)> = {
+        let open: Vec<OpenRow> = {
             let mut st = tx.prepare(
                 "SELECT s.id, s.start_utc_ms, s.start_offset_s, (SELECT MAX(end_s) FROM reps WHERE session_id = s.id),
                         s.owner
