@@ -57,8 +57,11 @@ pub struct DeviceInfo {
 }
 
 /// The state of the link, as the user sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LinkState {
+    /// No link yet (or the sensor was forgotten).
+    #[default]
+    NotConnected,
     Connecting,
     Connected,
     /// The link dropped; retrying with backoff ("reconnecting…").
@@ -71,6 +74,7 @@ impl LinkState {
     /// Words for a status line.
     pub fn describe(self) -> &'static str {
         match self {
+            LinkState::NotConnected => "not connected",
             LinkState::Connecting => "connecting…",
             LinkState::Connected => "connected",
             LinkState::Reconnecting => "reconnecting…",

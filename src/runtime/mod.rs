@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 
-use crate::core::plan::{Plan, Preset, Sides};
+use crate::core::plan::{Plan, Sides};
 use crate::sensor::capture::Side;
 
 mod config;
@@ -271,14 +271,7 @@ impl Runtime {
                 };
                 v.session = SessionView { side, ..SessionView::default() };
             }
-            Command::SetPreset(p) => {
-                let preset = match p {
-                    PresetChoice::General => Preset::General,
-                    PresetChoice::PostOp => Preset::PostOp,
-                    PresetChoice::Custom => Preset::Custom,
-                };
-                self.update_plan(Plan::from_preset(preset, self.plan.sides), now);
-            }
+            Command::SetPreset(p) => self.update_plan(Plan::from_preset(p, self.plan.sides), now),
             Command::SetReps(n) => self.update_plan(Plan { reps_per_session: n, ..self.plan.clone() }, now),
             Command::SetHold(s) => self.update_plan(Plan { hold_s: f64::from(s), ..self.plan.clone() }, now),
             Command::SetSides(sides) => {

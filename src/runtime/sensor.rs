@@ -8,7 +8,7 @@
 use super::store_io::StoreJob;
 use super::view::{DeviceRow, EndReason, LinkState, Screen};
 use super::{Now, Runtime, DEMO_ID};
-use crate::link::{DeviceInfo, Found, LinkError, LinkEvent, LinkState as WireState};
+use crate::link::{DeviceInfo, Found, LinkError, LinkEvent};
 use crate::sensor::protocol::SensorConfig;
 
 /// A link operation the coroutine performs for the runtime.
@@ -111,13 +111,7 @@ impl Runtime {
             }
             LinkEvent::Battery(_) => {}
             LinkEvent::Status(s) => self.on_status(s.streaming, now),
-            LinkEvent::State(s) => {
-                let state = match s {
-                    WireState::Connecting => LinkState::Connecting,
-                    WireState::Connected => LinkState::Connected,
-                    WireState::Reconnecting => LinkState::Reconnecting,
-                    WireState::Lost => LinkState::Lost,
-                };
+            LinkEvent::State(state) => {
                 self.view.sensor.state = state;
                 if let Some(run) = self.running.as_mut().filter(|_| state != LinkState::Connected) {
                     // Until the sensor streams again on the new link.

@@ -36,16 +36,8 @@ impl Screen {
     }
 }
 
-/// The sensor connection as the user sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LinkState {
-    #[default]
-    NotConnected,
-    Connecting,
-    Connected,
-    Reconnecting,
-    Lost,
-}
+/// The sensor connection as the user sees it (the link's own state).
+pub use crate::link::LinkState;
 
 impl LinkState {
     /// The link is down: a running session shows "Reconnecting…" until it is back.
@@ -71,17 +63,11 @@ pub struct SensorView {
     pub battery_pct: Option<u8>,
 }
 
-/// A sessions-per-day preset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum PresetChoice {
-    #[default]
-    General,
-    PostOp,
-    Custom,
-}
+/// A sessions-per-day preset (the plan's own).
+pub use crate::core::plan::Preset as PresetChoice;
 
 impl PresetChoice {
-    pub const ALL: [PresetChoice; 3] = [PresetChoice::General, PresetChoice::PostOp, PresetChoice::Custom];
+    /// Words for the Settings screen.
     pub fn label(self) -> &'static str {
         match self {
             PresetChoice::General => "General (1–2 a day)",

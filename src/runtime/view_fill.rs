@@ -3,16 +3,12 @@
 
 use super::next_due::{next_due, next_reminder};
 use super::records::StoreRead;
-use super::view::{AppView, DayBar, NextDue, PresetChoice, RomWeek, SettingsView};
+use super::view::{AppView, DayBar, NextDue, RomWeek, SettingsView};
 use super::Now;
-use crate::core::plan::{Plan, Preset};
+use crate::core::plan::Plan;
 
 pub fn settings(v: &mut SettingsView, plan: &Plan) {
-    v.preset = match plan.preset {
-        Preset::General => PresetChoice::General,
-        Preset::PostOp => PresetChoice::PostOp,
-        Preset::Custom => PresetChoice::Custom,
-    };
+    v.preset = plan.preset;
     v.band = (plan.sessions_per_day.min, plan.sessions_per_day.max);
     v.reps = plan.reps_per_session;
     v.hold_s = plan.hold_s.round().max(0.0) as u32;
