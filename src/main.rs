@@ -9,10 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    // Diagnostics on stderr, warnings and worse unless `RUST_LOG` says otherwise.
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    anklepump::cli::init_logging();
     let cli = anklepump::cli::Cli::parse();
     match cli.command {
         Some(cmd) => anklepump::cli::run_with_db(cmd, cli.db),

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    anklepump::cli::init_logging();
     let cli = anklepump::cli::Cli::parse();
     match cli.command {
         Some(cmd) => anklepump::cli::run_with_db(cmd, cli.db),

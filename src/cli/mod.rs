@@ -219,3 +219,10 @@ pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
         }
     }
 }
+
+/// Diagnostics (`tracing`) on stderr: warnings and worse unless `RUST_LOG` says otherwise.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}

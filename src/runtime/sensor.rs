@@ -1,5 +1,5 @@
 //! Sensors through the link module: what the runtime asks the link to do
-//! (`Effect`, executed by `link_io` in the coroutine, since link calls are
+//! (`Effect`, performed by the hub's link task `link_io`, since link calls are
 //! async) and what it does with the answers and the link's events: the scan
 //! list, connecting and remembering (the demo sensor like any other),
 //! battery and link state ("reconnecting…" during a session, which resumes
@@ -11,7 +11,7 @@ use super::{Now, Runtime, DEMO_ID};
 use crate::link::{DeviceInfo, Found, LinkError, LinkEvent};
 use crate::sensor::protocol::SensorConfig;
 
-/// A link operation the coroutine performs for the runtime.
+/// A link operation the link task performs for the runtime.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Scan,

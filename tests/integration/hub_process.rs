@@ -75,7 +75,7 @@ fn a_second_serve_on_the_same_database_says_one_is_running() {
         .expect("spawn");
     let mut line = String::new();
     BufReader::new(first.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
-    assert!(line.contains("served at"), "{line}");
+    assert!(line.contains("http://127.0.0.1:"), "serving: {line}");
     // The hub takes the database as soon as it has started.
     let deadline = Instant::now() + Duration::from_secs(10);
     let second = loop {
