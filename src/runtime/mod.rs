@@ -23,6 +23,7 @@ mod flow;
 mod link_io;
 mod progress;
 pub mod records;
+pub mod reminders;
 pub mod sensor;
 pub mod session;
 pub mod view;
@@ -64,6 +65,8 @@ pub enum Command {
     ExportFhir,
     OpenDay(Option<NaiveDate>),
     OpenSession(Option<u64>),
+    /// Reminder times, quiet hours, test notification, backups (Settings).
+    Reminders(reminders::ReminderCommand),
 }
 
 /// Where the runtime finds things.
@@ -146,6 +149,7 @@ pub struct Runtime {
     /// The connected sensor (real or demo), if any.
     sensor: Option<ConnectedSensor>,
     effects: Vec<Effect>,
+    reminders: reminders::Reminders,
 }
 
 impl Runtime {
@@ -155,8 +159,17 @@ impl Runtime {
             Err(e) => (None, Some(format!("Sessions cannot be saved: {e}"))),
         };
         let plan = records.as_ref().map(Records::plan).unwrap_or_default();
-        let mut rt =
-            Runtime { cfg, view: AppView::default(), running: None, records, plan, sensor: None, effects: Vec::new() };
+        let reminders = reminders::Reminders::open(&cfg);
+        let mut rt = Runtime {
+            cfg,
+            view: AppView::default(),
+            running: None,
+            records,
+            plan,
+            sensor: None,
+            effects: Vec::new(),
+            reminders,
+        };
         rt.view.history.message = problem;
         rt.view.pair.devices = vec![demo_row()];
         // The remembered sensor is reconnected at start.
@@ -231,8 +244,9 @@ impl Runtime {
                     PresetChoice::General => Preset::General,
                     PresetChoice::PostOp => Preset::PostOp,
                     PresetChoice::Custom => Preset::Custom,
+                    PresetChoice::Hourly => Preset::Hourly,
                 };
-                self.update_plan(Plan::from_preset(preset, self.plan.sides));
+                self.update_plan(Plan::from_preset(preset, self.plan.sides).with_waking(self.plan.waking));
             }
             Command::SetReps(n) => self.update_plan(Plan { reps_per_session: n, ..self.plan.clone() }),
             Command::SetHold(s) => self.update_plan(Plan { hold_s: f64::from(s), ..self.plan.clone() }),
@@ -254,6 +268,7 @@ impl Runtime {
                 self.view.settings.message = Some(res.unwrap_or_else(|e| e));
             }
             Command::OpenDay(d) => v.progress.open_day = d,
+            Command::Reminders(c) => reminders::handle(self, c, now),
             Command::OpenSession(id) => {
                 v.history.open = id;
                 if id.is_some() {
@@ -281,8 +296,10 @@ impl Runtime {
     /// Recomputes the screens read from the store (Today, Progress, History) and Settings.
     fn refresh(&mut self, now: Now) {
         view_fill::settings(&mut self.view.settings, &self.plan);
-        let Some(records) = self.records.as_ref() else { return };
-        view_fill::from_store(&mut self.view, records, &self.plan, now, self.running.is_some());
+        if let Some(records) = self.records.as_ref() {
+            view_fill::from_store(&mut self.view, records, &self.plan, now, self.running.is_some());
+        }
+        reminders::fill(self, now);
     }
 }
 

@@ -74,15 +74,18 @@ pub enum PresetChoice {
     General,
     PostOp,
     Custom,
+    Hourly,
 }
 
 impl PresetChoice {
-    pub const ALL: [PresetChoice; 3] = [PresetChoice::General, PresetChoice::PostOp, PresetChoice::Custom];
+    pub const ALL: [PresetChoice; 4] =
+        [PresetChoice::General, PresetChoice::PostOp, PresetChoice::Custom, PresetChoice::Hourly];
     pub fn label(self) -> &'static str {
         match self {
             PresetChoice::General => "General (1–2 a day)",
             PresetChoice::PostOp => "After surgery (3–4 a day)",
             PresetChoice::Custom => "Custom",
+            PresetChoice::Hourly => "Every waking hour (long sitting, travel, bed rest)",
         }
     }
 }
@@ -98,6 +101,8 @@ pub struct SettingsView {
     pub sides: Sides,
     pub reminders: bool,
     pub message: Option<String>,
+    /// Reminder times, quiet hours and backups (`runtime::reminders`).
+    pub reminders_detail: super::reminders::ReminderView,
 }
 
 impl Default for SettingsView {
@@ -110,6 +115,7 @@ impl Default for SettingsView {
             sides: Sides::Right,
             reminders: true,
             message: None,
+            reminders_detail: Default::default(),
         }
     }
 }

@@ -12,6 +12,7 @@ pub fn settings(v: &mut SettingsView, plan: &Plan) {
         Preset::General => PresetChoice::General,
         Preset::PostOp => PresetChoice::PostOp,
         Preset::Custom => PresetChoice::Custom,
+        Preset::Hourly => PresetChoice::Hourly,
     };
     v.band = (plan.sessions_per_day.min, plan.sessions_per_day.max);
     v.reps = plan.reps_per_session;

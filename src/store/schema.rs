@@ -68,7 +68,15 @@ CREATE INDEX sessions_by_start ON sessions(start_utc_ms);
 CREATE INDEX sessions_open ON sessions(status) WHERE status = 'open';
 ";
 
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2)];
+/// v3: settings as keys and values (quiet hours, the waking day, automatic backups).
+const V3: &str = "
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);
+";
+
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3)];
 
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {

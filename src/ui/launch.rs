@@ -34,12 +34,14 @@ pub fn desktop(cfg: RuntimeConfig) {
     let window = WindowBuilder::new().with_title("AnklePump").with_inner_size(LogicalSize::new(1100.0, 860.0));
     // No menu bar: the app's own navigation is the only one a patient needs.
     let config = Config::new().with_window(window).with_menu(None);
+    crate::runtime::reminders::start(&cfg);
     dioxus::LaunchBuilder::desktop().with_cfg(config).with_context(cfg).launch(App);
 }
 
 /// Opens the app on a phone: `dx bundle --platform android|ios --no-default-features --features mobile`.
 #[cfg(all(feature = "mobile", not(feature = "desktop")))]
 pub fn mobile(cfg: RuntimeConfig) {
+    crate::runtime::reminders::start(&cfg);
     dioxus::LaunchBuilder::mobile().with_context(cfg).launch(App);
 }
 

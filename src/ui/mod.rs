@@ -15,6 +15,7 @@ pub mod history;
 pub mod launch;
 pub mod pair;
 pub mod progress;
+pub mod reminders;
 pub mod session;
 pub mod settings;
 #[cfg(test)]
