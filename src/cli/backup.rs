@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::store::{finish, open, Fail};
+use super::store::{finish, Fail};
 use crate::store::{restore, Store};
 
 fn db_path(db: Option<&Path>) -> Result<std::path::PathBuf, Fail> {
@@ -18,7 +18,8 @@ fn db_path(db: Option<&Path>) -> Result<std::path::PathBuf, Fail> {
 
 pub fn backup(db: Option<&Path>, out: &Path) -> ExitCode {
     finish((|| {
-        let (store, _) = open(db)?;
+        // Not `open`: a session another process is recording is not a crash's.
+        let store = Store::open(&db_path(db)?).map_err(|e| Fail(e.to_string(), 2))?;
         store.backup_to(out).map_err(|e| Fail(e.to_string(), 1))?;
         println!("backed up {} to {}", store.path().display(), out.display());
         Ok(())

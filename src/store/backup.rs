@@ -64,7 +64,9 @@ fn copy_all(from: &Connection, to: &mut Connection) -> Result<(), StoreError> {
 /// Reads a file without changing it: an AnklePump database in good order?
 pub fn check_backup(path: &Path) -> Result<BackupInfo, StoreError> {
     match inspect(path)? {
-        Existing::Fresh => return Err(StoreError::Foreign(path.to_owned())),
+        Existing::Fresh => {
+            return Err(StoreError::Invalid(format!("{}: empty, not an AnklePump database", path.display())))
+        }
         Existing::Ours => {}
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -72,6 +74,7 @@ pub fn check_backup(path: &Path) -> Result<BackupInfo, StoreError> {
     let damaged = |e: rusqlite::Error| StoreError::Corrupt(format!("{}: {e}; not restored", path.display()));
     let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(damaged)?;
     if check != "ok" {
+        let check = check.lines().map(str::trim).filter(|l| !l.starts_with("***")).collect::<Vec<_>>().join("; ");
         return Err(StoreError::Corrupt(format!("{}: fails SQLite's integrity check ({check})", path.display())));
     }
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(damaged)?;

@@ -121,7 +121,7 @@ fn restore_refuses_bad_files_and_leaves_the_database_byte_identical() {
     let damaged = dir.path().join("damaged.sqlite3");
     let mut d = bytes.clone();
     let page = 4096;
-    for b in &mut d[page + 100..2 * page] {
+    for b in &mut d[page..3 * page] {
         *b = 0xA5;
     }
     std::fs::write(&damaged, &d).expect("write");
