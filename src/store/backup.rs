@@ -63,6 +63,7 @@ fn copy_all(from: &Connection, to: &mut Connection) -> Result<(), StoreError> {
 
 /// Reads a file without changing it: an AnklePump database in good order?
 pub fn check_backup(path: &Path) -> Result<BackupInfo, StoreError> {
+    std::fs::metadata(path).map_err(io(path))?;
     match inspect(path)? {
         Existing::Fresh => {
             return Err(StoreError::Invalid(format!("{}: empty, not an AnklePump database", path.display())))
