@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use chrono::{Local, NaiveTime, TimeZone};
 
+use super::view::NextDue as Due;
 use super::{Now, Runtime, RuntimeConfig};
 use crate::core::plan::{today_next, NextDue, Plan, QuietHours, WakingHours};
 use crate::notify::Notification;
@@ -99,16 +100,16 @@ pub(super) fn handle(rt: &mut Runtime, cmd: ReminderCommand, now: Now) {
         ReminderCommand::Add(t) | ReminderCommand::Change(_, t) if times.contains(&t) => {
             Some(format!("There is already a reminder at {}.", t.format("%H:%M")))
         }
-        ReminderCommand::Add(t) => set_times(rt, {
+        ReminderCommand::Add(t) => {
             times.push(t);
-            times
-        }),
-        ReminderCommand::Remove(t) => set_times(rt, times.into_iter().filter(|x| *x != t).collect()),
+            set_times(rt, times, now)
+        }
+        ReminderCommand::Remove(t) => set_times(rt, times.into_iter().filter(|x| *x != t).collect(), now),
         ReminderCommand::Change(old, new) => {
-            set_times(rt, times.into_iter().map(|x| if x == old { new } else { x }).collect())
+            set_times(rt, times.into_iter().map(|x| if x == old { new } else { x }).collect(), now)
         }
         ReminderCommand::SetWaking(w) => {
-            rt.update_plan(rt.plan.clone().with_waking(w));
+            rt.update_plan(rt.plan.clone().with_waking(w), now);
             rt.view.settings.message.take()
         }
         ReminderCommand::Test => Some(match crate::notify::send_blocking(Notification::test()) {
@@ -120,9 +121,9 @@ pub(super) fn handle(rt: &mut Runtime, cmd: ReminderCommand, now: Now) {
     rt.view.settings.reminders_detail.message = message;
 }
 
-fn set_times(rt: &mut Runtime, mut times: Vec<NaiveTime>) -> Option<String> {
+fn set_times(rt: &mut Runtime, mut times: Vec<NaiveTime>, now: Now) -> Option<String> {
     times.sort();
-    rt.update_plan(Plan { reminders: times, ..rt.plan.clone() });
+    rt.update_plan(Plan { reminders: times, ..rt.plan.clone() }, now);
     rt.view.settings.message.take()
 }
 
@@ -153,9 +154,8 @@ fn with_store(rt: &mut Runtime, cmd: ReminderCommand, now: Now) -> Option<String
         }
         _ => Ok(String::new()),
     };
-    let restored = res.as_ref().is_ok_and(|m| m.starts_with("Restored"));
-    if restored {
-        if let Some(p) = rt.records.as_ref().map(super::records::Records::plan) {
+    if res.as_ref().is_ok_and(|m| m.starts_with("Restored")) {
+        if let Ok(p) = store.plan() {
             rt.plan = p;
         }
     }
@@ -191,12 +191,13 @@ pub(super) fn fill(rt: &mut Runtime, now: Now) {
     let t = &mut rt.view.today;
     let met = t.done >= t.band.0.max(1);
     let next = today_next(&rt.plan, v.quiet.as_ref(), t.done, met, now.local);
-    match next {
-        NextDue::None => {}
-        NextDue::Now => t.next_due = next.label(),
-        _ => {
-            t.next_due = next.label();
-            t.reminder = None;
-        }
+    t.next_due = match next {
+        NextDue::None => return,
+        NextDue::Now => Due::Now,
+        NextDue::At(at) => Due::At(at),
+        NextDue::Tomorrow(_) => Due::Tomorrow,
+    };
+    if t.next_due != Due::Now {
+        t.reminder = None;
     }
 }

@@ -7,6 +7,8 @@ mod backup;
 mod ble;
 mod ble_cli;
 mod bluez;
+mod hub;
+mod hub_process;
 mod notifications;
 mod remind;
 mod runtime_ble;
