@@ -126,8 +126,11 @@ fn draw_days<DB: DrawingBackend>(
     let days = &r.adherence.days;
     let band = r.plan.sessions_per_day;
     let top = days.iter().map(|d| d.done).max().unwrap_or(0).max(band.max) as f64 + 1.0;
-    let caption =
-        format!("Sessions per day (plan {}–{}, shaded): red below, green within, blue above", band.min, band.max);
+    let caption = if r.plan.per_hour() {
+        format!("Waking hours with a session (plan {}, shaded): red below, green met", band.max)
+    } else {
+        format!("Sessions per day (plan {}–{}, shaded): red below, green within, blue above", band.min, band.max)
+    };
     let day = |i: usize| days.get(i).map_or(String::new(), |d| d.date.format("%a %d").to_string());
     let mut chart = segment_chart(area, caption, 6, top, &day, "sessions", Some(top as usize + 1))?;
     let band_rect = Rectangle::new(

@@ -27,6 +27,7 @@ pub mod hub;
 mod link_io;
 mod next_due;
 pub mod records;
+pub mod reminders;
 pub mod sensor;
 pub mod session;
 pub mod store_io;
@@ -72,6 +73,8 @@ pub enum Command {
     ExportFhir,
     OpenDay(Option<NaiveDate>),
     OpenSession(Option<u64>),
+    /// Reminder times, quiet hours, test notification, backups (Settings).
+    Reminders(reminders::ReminderCommand),
 }
 
 struct Running {
@@ -110,6 +113,7 @@ pub struct Runtime {
     effects: Vec<Effect>,
     /// What each attached view has open.
     navs: BTreeMap<ViewId, Nav>,
+    reminders: reminders::Reminders,
 }
 
 impl Runtime {
@@ -134,6 +138,7 @@ impl Runtime {
     }
 
     fn with_port(cfg: RuntimeConfig, store: StorePort) -> Self {
+        let reminders = reminders::Reminders::open(&cfg);
         let mut rt = Runtime {
             cfg,
             view: AppView::default(),
@@ -143,6 +148,7 @@ impl Runtime {
             sensor: None,
             effects: Vec::new(),
             navs: BTreeMap::new(),
+            reminders,
         };
         rt.view.pair.devices = vec![demo_row()];
         view_fill::settings(&mut rt.view.settings, &rt.plan);
@@ -271,7 +277,9 @@ impl Runtime {
                 };
                 v.session = SessionView { side, ..SessionView::default() };
             }
-            Command::SetPreset(p) => self.update_plan(Plan::from_preset(p, self.plan.sides), now),
+            Command::SetPreset(p) => {
+                self.update_plan(Plan::from_preset(p, self.plan.sides).with_waking(self.plan.waking), now)
+            }
             Command::SetReps(n) => self.update_plan(Plan { reps_per_session: n, ..self.plan.clone() }, now),
             Command::SetHold(s) => self.update_plan(Plan { hold_s: f64::from(s), ..self.plan.clone() }, now),
             Command::SetSides(sides) => {
@@ -293,6 +301,7 @@ impl Runtime {
                 self.job(job, now);
             }
             Command::OpenDay(d) => v.progress.open_day = d,
+            Command::Reminders(c) => reminders::handle(self, c, now),
             Command::OpenSession(id) => {
                 v.history.open = id;
                 if id.is_some() {
@@ -347,6 +356,7 @@ impl Runtime {
             StoreDone::Exported(msg) => self.view.settings.message = Some(msg),
             StoreDone::Read(read) => {
                 view_fill::from_store(&mut self.view, *read, &self.plan, now, self.running.is_some());
+                reminders::fill(self, now);
                 return;
             }
         }
@@ -357,6 +367,7 @@ impl Runtime {
     fn refresh(&mut self, now: Now) {
         view_fill::settings(&mut self.view.settings, &self.plan);
         self.view.today.in_progress = self.running.is_some();
+        reminders::fill(self, now);
         let open: Vec<u64> = self.navs.values().filter_map(|n| n.history_open).collect();
         self.job(StoreJob::Read { today: now.local.date(), open }, now);
     }

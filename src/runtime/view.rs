@@ -73,6 +73,7 @@ impl PresetChoice {
             PresetChoice::General => "General (1–2 a day)",
             PresetChoice::PostOp => "After surgery (3–4 a day)",
             PresetChoice::Custom => "Custom",
+            PresetChoice::Hourly => "Every waking hour (long sitting, travel, bed rest)",
         }
     }
 }
@@ -88,6 +89,8 @@ pub struct SettingsView {
     pub sides: Sides,
     pub reminders: bool,
     pub message: Option<String>,
+    /// Reminder times, quiet hours and backups (`runtime::reminders`).
+    pub reminders_detail: super::reminders::ReminderView,
 }
 
 impl Default for SettingsView {
@@ -100,6 +103,7 @@ impl Default for SettingsView {
             sides: Sides::Right,
             reminders: true,
             message: None,
+            reminders_detail: Default::default(),
         }
     }
 }

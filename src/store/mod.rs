@@ -30,17 +30,24 @@
 //! [`Store::week_report`] (adherence, streak and per-foot progress for the
 //! weekly screen and chart).
 //!
-//! Settings: [`Store::plan`] / [`Store::set_plan`]; sensors:
+//! Settings: [`Store::plan`] / [`Store::set_plan`], [`Store::quiet_hours`],
+//! [`Store::backup_settings`] (folder, keep N, last backup); sensors:
 //! [`Store::upsert_sensor`], [`Store::forget_sensor`], [`Store::sensors`].
 //!
 //! Exports (written to a temporary file, then renamed): [`Store::export_csv`]
 //! (`sessions.csv`, `reps.csv`) and [`Store::export_fhir`] (a FHIR R4 Bundle).
+//!
+//! Backups (`backup`): [`Store::backup_to`] (SQLite online backup, 0600),
+//! [`Store::auto_backup`] / [`Store::backup_now`] (into the settings' folder,
+//! keeping the last N), [`check_backup`], [`restore`] (checks first, keeps the
+//! replaced database beside it).
 //!
 //! Concurrency: every write is an IMMEDIATE transaction behind a busy
 //! timeout, so two writers serialise instead of failing "database is
 //! locked". Each recording process holds an owner lease (`lease`); its open
 //! sessions are safe from every other process's recovery.
 
+mod backup;
 mod csv;
 mod fhir;
 pub mod lease;
@@ -58,10 +65,11 @@ use thiserror::Error;
 
 use crate::core::plan::PlanError;
 
+pub use backup::{check_backup, list_backups, restore, BackupInfo, Restored};
 pub use csv::{parse_reps_csv, parse_sessions_csv, CsvRep, ExportSummary};
 pub use fhir::fhir_bundle;
 pub use sessions::{EndSession, NewSession, SessionRecord};
-pub use settings::SensorRecord;
+pub use settings::{BackupSettings, SensorRecord, DEFAULT_BACKUP_KEEP};
 
 /// Database file name inside the data directory.
 pub const DB_FILE: &str = "anklepump.sqlite3";

@@ -38,6 +38,7 @@ pub enum ServeError {
 #[cfg(feature = "desktop")]
 pub fn desktop(cfg: RuntimeConfig) -> Result<(), ServeError> {
     use dioxus::desktop::{Config, LogicalSize, WindowBuilder};
+    crate::runtime::reminders::start(&cfg);
     let hub = Hub::start(cfg);
     if let Some(m) = hub.another_app() {
         return Err(ServeError::AnotherApp(m.to_string()));
@@ -52,6 +53,7 @@ pub fn desktop(cfg: RuntimeConfig) -> Result<(), ServeError> {
 /// Opens the app on a phone: `dx bundle --platform android|ios --no-default-features --features mobile`.
 #[cfg(all(feature = "mobile", not(feature = "desktop")))]
 pub fn mobile(cfg: RuntimeConfig) {
+    crate::runtime::reminders::start(&cfg);
     dioxus::LaunchBuilder::mobile().with_context(Hub::start(cfg)).launch(App);
 }
 

@@ -17,6 +17,7 @@ pub mod history;
 pub mod launch;
 pub mod pair;
 pub mod progress;
+pub mod reminders;
 pub mod session;
 pub mod settings;
 #[cfg(test)]

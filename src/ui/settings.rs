@@ -68,6 +68,7 @@ pub fn SettingsScreen(settings: SettingsView, sensor: SensorView, send: EventHan
                 "Remind me in the app when a session is due"
             }
         }
+        super::reminders::ReminderSettings { view: settings.reminders_detail.clone(), send }
         fieldset {
             legend { "Export for your clinician" }
             div { class: "row",

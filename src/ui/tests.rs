@@ -239,6 +239,7 @@ fn settings_show_preset_reps_hold_side_and_reminders() {
         sides: Sides::Left,
         reminders: false,
         message: None,
+        reminders_detail: Default::default(),
     };
     let html = render(v);
     assert!(html.contains(r#"aria-pressed="true">After surgery (3–4 a day)"#), "{html}");

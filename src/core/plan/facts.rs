@@ -104,6 +104,10 @@ impl SessionFacts {
     pub fn local_date(&self) -> NaiveDate {
         local_date(self.start_utc, self.utc_offset_s)
     }
+    /// The wall-clock time the session started at (its stored offset).
+    pub fn local_start(&self) -> chrono::NaiveDateTime {
+        self.start_utc.naive_utc() + Duration::seconds(i64::from(self.utc_offset_s))
+    }
     /// A session counts toward adherence when it reached its planned reps.
     pub fn counts(&self) -> bool {
         self.planned_reps > 0 && self.done_reps >= self.planned_reps
