@@ -190,7 +190,10 @@ try {
   const two = await repNow(tab2);
   check(Math.abs(one - two) <= 1 && two >= 1, `a second tab sees the same session (rep ${one} and ${two})`);
   await nav(tab2, 'Today');
-  check(await tab2.getByText('Session in progress — back to it').isVisible(), 'Today says a session is in progress');
+  await tab2.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+  const banner = tab2.getByText('Session in progress — back to it');
+  await banner.waitFor().catch(() => {});
+  check(await banner.isVisible(), 'Today says a session is in progress');
   check((await tab2.getByRole('button', { name: 'Start a session' }).count()) === 0, 'Today offers no second Start');
   const beforeBack = await repNow(page);
   await tab2.getByRole('button', { name: 'Back to the session' }).click();
