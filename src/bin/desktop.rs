@@ -11,7 +11,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = anklepump::cli::Cli::parse();
     match cli.command {
-        Some(cmd) => anklepump::cli::run_with_db(cmd, cli.db),
+        Some(cmd) => anklepump::cli::run(cmd, cli.db).map_or_else(anklepump::cli::Fail::exit, |()| ExitCode::SUCCESS),
         None => {
             anklepump::ui::launch::desktop(anklepump::runtime::RuntimeConfig::from_env().with_db(cli.db.as_deref()));
             ExitCode::SUCCESS

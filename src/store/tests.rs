@@ -121,9 +121,21 @@ INSERT INTO reps VALUES (7, 1, 1.0, 9.0, 10.0, 20.0, 30.0, 3.0, 3.5, 9.2);
 INSERT INTO reps VALUES (7, 2, 10.0, 19.0, 12.0, 22.0, 34.0, 3.0, 3.5, 19.2);
 ";
 
+/// Rows written with the v2 schema (no capture digest, no install row).
+const V2_DATA: &str = "
+INSERT INTO plan VALUES (1, 'post-op', 'both', 25, 5.0, 3, 4, '08:00,20:00');
+INSERT INTO sensors VALUES ('AA:BB', 'APS-36C0', '1.4.0', 1763700000000, 80);
+INSERT INTO sessions (id, start_utc_ms, start_offset_s, end_utc_ms, end_offset_s, side, preset, planned_reps, hold_s,
+    status, pain_before, pain_after, notes, capture_file, done_reps, sensor_id)
+    VALUES (7, 1763712000000, -18000, 1763712300000, -18000, 'right', 'post-op', 2, 5.0, 'completed', 3, 2, 'ok',
+    'a.apcap', 2, 'AA:BB');
+INSERT INTO reps VALUES (7, 1, 1.0, 9.0, 10.0, 20.0, 30.0, 3.0, 3.5, 9.2);
+INSERT INTO reps VALUES (7, 2, 10.0, 19.0, 12.0, 22.0, 34.0, 3.0, 3.5, 19.2);
+";
+
 #[test]
 fn every_earlier_schema_migrates_up_keeping_its_data() {
-    let versions: Vec<(usize, &str)> = vec![(1, V1_DATA)];
+    let versions: Vec<(usize, &str)> = vec![(1, V1_DATA), (2, V2_DATA)];
     assert_eq!(versions.len(), Store::latest_schema_version() - 1, "add a case for each new schema version");
     for (version, data) in versions {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -11,6 +11,7 @@ use crate::runtime::view::{AppView, LinkState, Screen};
 use crate::runtime::{self, Command, RuntimeConfig};
 use crate::sensor::capture::Side;
 
+pub mod guard;
 pub mod history;
 pub mod launch;
 pub mod pair;

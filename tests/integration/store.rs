@@ -12,13 +12,11 @@ use anklepump::core::reps::Rep;
 use anklepump::store::{parse_reps_csv, parse_sessions_csv, Store};
 use serde_json::Value;
 
-pub const TRACES: &str = "/work/shared/traces";
-
 pub fn trace(name: &str) -> PathBuf {
-    Path::new(TRACES).join(name)
+    crate::support::traces_dir().join(name)
 }
 
-pub fn anklepump(db: &Path, args: &[&str]) -> Output {
+pub(crate) fn anklepump(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_anklepump"))
         .arg("--db")
         .arg(db)
@@ -28,12 +26,12 @@ pub fn anklepump(db: &Path, args: &[&str]) -> Output {
         .expect("run anklepump")
 }
 
-fn ok(out: &Output) -> String {
+pub(crate) fn ok(out: &Output) -> String {
     assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn history(db: &Path) -> Value {
+pub(crate) fn history(db: &Path) -> Value {
     serde_json::from_str(&ok(&anklepump(db, &["history", "--json"]))).expect("history JSON")
 }
 
@@ -80,6 +78,8 @@ fn import_stores_the_capture_as_a_session_with_every_rep() {
 
     let again = anklepump(&db, &["import", p01.to_str().expect("path"), "--at", "2026-11-17T09:00:00-05:00"]);
     assert!(ok(&again).contains("already stored as session 1"));
+    let later = anklepump(&db, &["import", p01.to_str().expect("path"), "--at", "2026-11-18T09:00:00-05:00"]);
+    assert!(ok(&later).contains("already stored as session 1"), "the same capture, whatever start is claimed");
     assert_eq!(history(&db)["sessions"].as_array().map(Vec::len), Some(1), "importing twice adds nothing");
 }
 
