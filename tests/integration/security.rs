@@ -91,7 +91,7 @@ fn three_imports_of_one_capture_at_once_store_one_session() {
             })
             .collect();
         let outs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().expect("wait")).collect();
-        let said: Vec<String> = outs.iter().map(|o| ok(o)).collect();
+        let said: Vec<String> = outs.iter().map(ok).collect();
         assert_eq!(said.iter().filter(|s| s.contains("stored session")).count(), 1, "round {round}: {said:?}");
         assert_eq!(said.iter().filter(|s| s.contains("already stored as session")).count(), 2, "{said:?}");
         assert_eq!(history(&db)["sessions"].as_array().map(Vec::len), Some(1), "round {round}");
