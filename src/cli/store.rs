@@ -125,7 +125,7 @@ pub fn import(db: Option<&Path>, a: ImportArgs) -> Result<(), Fail> {
     };
     let end_offset_s = if a.at.is_some() { utc_offset_s } else { local_offset(end_utc) };
     let end = EndSession { end_utc, utc_offset_s: end_offset_s, status, pain_after: a.pain_after, notes: a.notes };
-    let id = match store.import_capture(&sha256, &new, &res.analysis.reps, &end)? {
+    let id = match store.import_capture(&sha256, &new, &res.analysis.reps, &end).map_err(|e| store.explain(e))? {
         Imported::Stored(id) => id,
         Imported::Already(id) => {
             println!("already stored as session {id} (the same capture); nothing added");

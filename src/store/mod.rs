@@ -234,11 +234,20 @@ fn opening_error(path: &Path, e: StoreError) -> StoreError {
     if text.contains("readonly") || text.contains("unable to open") {
         let dir = path.parent().map_or_else(|| ".".into(), |d| d.display().to_string());
         StoreError::ReadOnly(path.to_owned(), format!("{text}; is {dir} read-only?"))
-    } else if text.contains("disk is full") {
+    } else if text.contains("disk is full") || (text.contains("disk I/O error") && disk_full_at(path)) {
         StoreError::DiskFull(path.to_owned())
     } else {
         e
     }
+}
+
+/// Whether the file system holding `path` has no room for 64 KiB more (an
+/// I/O error from SQLite does not say why; a probe file beside it does).
+fn disk_full_at(path: &Path) -> bool {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let probe = tempfile::tempfile_in(dir)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &[0u8; 65536]).and_then(|()| f.sync_all()));
+    matches!(probe, Err(e) if e.raw_os_error() == Some(28) || e.kind() == std::io::ErrorKind::StorageFull)
 }
 
 impl Store {
@@ -313,6 +322,12 @@ impl Store {
             std::thread::sleep(Duration::from_millis(25));
         }
         Ok(Store { conn, path: path.to_owned() })
+    }
+
+    /// `e`, a failure of this database, in words a patient can act on
+    /// (a full disk, a directory that cannot be written).
+    pub fn explain(&self, e: StoreError) -> StoreError {
+        opening_error(&self.path, e)
     }
 
     /// Where this database lives.
