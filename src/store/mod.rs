@@ -266,7 +266,7 @@ impl Store {
     /// the app always uses [`Store::open`]).
     #[doc(hidden)]
     pub fn open_at_version(path: &Path, version: usize) -> Result<Store, StoreError> {
-        let existing = inspect(path)?;
+        let existing = inspect(path).map_err(|e| opening_error(path, e))?;
         let mut created = false;
         if matches!(existing, Existing::Fresh) {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
