@@ -10,9 +10,12 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     anklepump::cli::init_logging();
-    let cli = anklepump::cli::Cli::parse();
+    let cli = match anklepump::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(e),
+    };
     match cli.command {
-        Some(cmd) => anklepump::cli::run_with_db(cmd, cli.db),
+        Some(cmd) => anklepump::cli::run(cmd, cli.db).map_or_else(anklepump::cli::Fail::exit, |()| ExitCode::SUCCESS),
         #[cfg(feature = "desktop")]
         None => desktop_window(),
         #[cfg(all(feature = "mobile", not(feature = "desktop")))]
@@ -26,6 +29,19 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--help` and `--version` as clap prints them; a refused argument as one
+/// line (`anklepump: invalid value … (see --help)`), exit 2.
+fn clap_exit(e: clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = e.render().to_string();
+    let first = text.lines().next().unwrap_or("invalid arguments");
+    eprintln!("anklepump: {} (see --help)", first.trim_start_matches("error: "));
+    ExitCode::from(2)
 }
 
 /// Runs `anklepump-desktop` (beside this executable) with the same arguments.

@@ -12,7 +12,7 @@ fn main() -> ExitCode {
     anklepump::cli::init_logging();
     let cli = anklepump::cli::Cli::parse();
     match cli.command {
-        Some(cmd) => anklepump::cli::run_with_db(cmd, cli.db),
+        Some(cmd) => anklepump::cli::run(cmd, cli.db).map_or_else(anklepump::cli::Fail::exit, |()| ExitCode::SUCCESS),
         None => match anklepump::ui::launch::desktop(
             anklepump::runtime::RuntimeConfig::from_env().with_db(cli.db.as_deref()),
         ) {

@@ -5,51 +5,40 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::ExitCode;
 use std::time::Duration;
 
+use super::Fail;
 use crate::link::{BleLink, CaptureRecorder, Link, LinkError, LinkEvent, LinkState};
 use crate::sensor::capture::Side;
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
+/// Runs `fut` on a fresh runtime; a task still stuck in a blocking call
+/// (a bus that never answered) is left behind, not waited for.
+fn block_on<T>(fut: impl std::future::Future<Output = T>) -> Result<T, Fail> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
+        .map_err(|e| Fail::new(format!("cannot start the async runtime: {e}"), 1))?;
+    let out = rt.block_on(fut);
+    rt.shutdown_background();
+    Ok(out)
 }
 
 /// `--seconds` as a duration: finite, ≥ 0, at most a day.
-fn seconds_arg(seconds: f64) -> Result<Duration, String> {
+fn seconds_arg(seconds: f64) -> Result<Duration, Fail> {
     if seconds.is_finite() && (0.0..=86_400.0).contains(&seconds) {
         Ok(Duration::from_secs_f64(seconds))
     } else {
-        Err(format!("--seconds must be between 0 and 86400, not {seconds}"))
+        Err(Fail::new(format!("--seconds must be between 0 and 86400, not {seconds}"), 2))
     }
 }
 
-fn fail(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("anklepump: {msg}");
-    ExitCode::from(1)
-}
-
-pub fn scan(seconds: f64, json: bool) -> ExitCode {
-    let listen = match seconds_arg(seconds) {
-        Ok(d) => d,
-        Err(e) => return fail(e),
-    };
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(e) => return fail(e),
-    };
-    let found = rt.block_on(async {
+pub fn scan(seconds: f64, json: bool) -> Result<(), Fail> {
+    let listen = seconds_arg(seconds)?;
+    let found = block_on(async {
         let mut link = BleLink::new().await?;
         link.scan(listen).await
-    });
-    let found = match found {
-        Ok(f) => f,
-        Err(e) => return fail(e),
-    };
+    })??;
     let mut out = std::io::stdout().lock();
     let written = if json {
         serde_json::to_string(&found).map_err(std::io::Error::other).and_then(|s| writeln!(out, "{s}"))
@@ -60,31 +49,18 @@ pub fn scan(seconds: f64, json: bool) -> ExitCode {
             writeln!(out, "{}  {}  {rssi}{battery}", f.name, f.id)
         })
     };
-    if let Err(e) = written {
-        return fail(format!("cannot write output: {e}"));
-    }
+    written.map_err(|e| Fail::new(format!("cannot write output: {e}"), 1))?;
     if found.is_empty() {
-        return fail("no APS-1 sensor found");
+        return Err(Fail::new("no APS-1 sensor found", 1));
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
-pub fn record(device: Option<&str>, seconds: f64, out: &Path, side: Option<Side>) -> ExitCode {
-    let length = match seconds_arg(seconds) {
-        Ok(d) => d,
-        Err(e) => return fail(e),
-    };
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(e) => return fail(e),
-    };
-    match rt.block_on(record_async(device, length, out, side)) {
-        Ok((n, name)) => {
-            println!("recorded {n} notifications from {name} to {}", out.display());
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
-    }
+pub fn record(device: Option<&str>, seconds: f64, out: &Path, side: Option<Side>) -> Result<(), Fail> {
+    let length = seconds_arg(seconds)?;
+    let (n, name) = block_on(record_async(device, length, out, side))??;
+    println!("recorded {n} notifications from {name} to {}", out.display());
+    Ok(())
 }
 
 async fn record_async(

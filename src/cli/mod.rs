@@ -1,21 +1,26 @@
-//! Headless subcommands: argument parsing (clap) and dispatch. Each
-//! subcommand's I/O glue lives in its own file; errors become one line on
-//! stderr and a non-zero exit code.
+//! Headless subcommands: argument parsing (clap, values checked in
+//! `values`) and dispatch. Each subcommand's I/O glue lives in its own file
+//! and returns `Result<(), Fail>`; `main` has the one exit path, printing a
+//! failure as one line on stderr with its exit code (ripgrep's convention).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 mod analyze;
 mod backup;
+mod fail;
+mod input;
 mod link;
 mod remind;
 mod replay;
 mod report;
 mod simulate;
 mod store;
+mod values;
+
+pub use fail::Fail;
 
 #[derive(Debug, Parser)]
 #[command(name = "anklepump", version, about = "Ankle-pump companion for the APS-1 foot sensor")]
@@ -67,10 +72,10 @@ pub enum Command {
         /// The .apcap file.
         file: PathBuf,
         /// Which foot (default: the capture's `side` header, else the plan's foot).
-        #[arg(long, value_parser = store::parse_side)]
+        #[arg(long, value_parser = values::parse_side)]
         side: Option<crate::sensor::capture::Side>,
         /// When the session started, RFC 3339 with its local offset (default: the file's time minus its length).
-        #[arg(long)]
+        #[arg(long, value_parser = values::parse_instant)]
         at: Option<chrono::DateTime<chrono::FixedOffset>>,
         /// Pain before the session, 0–10.
         #[arg(long, value_parser = clap::value_parser!(u8).range(0..=10))]
@@ -91,7 +96,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Only sessions whose local date is in this ISO week, with its adherence, e.g. 2026-W47.
-        #[arg(long, value_parser = store::parse_week)]
+        #[arg(long, value_parser = values::parse_week)]
         week: Option<chrono::IsoWeek>,
     },
     /// Export every session for a clinician: CSV files and/or a FHIR R4 Bundle.
@@ -107,13 +112,13 @@ pub enum Command {
     /// Draw the weekly progress chart (adherence per day, ROM trend per foot).
     Report {
         /// ISO week, e.g. 2026-W47.
-        #[arg(long, value_parser = store::parse_week)]
+        #[arg(long, value_parser = values::parse_week)]
         week: chrono::IsoWeek,
         /// The chart file: .svg or .png.
         #[arg(long, value_name = "FILE.svg|FILE.png")]
         out: PathBuf,
         /// The local date to judge the week from (default: today).
-        #[arg(long)]
+        #[arg(long, value_parser = values::parse_date)]
         today: Option<chrono::NaiveDate>,
     },
     /// Show the exercise plan, or change it.
@@ -131,20 +136,20 @@ pub enum Command {
         #[arg(long)]
         hold: Option<f64>,
         /// Sessions a day, MIN-MAX (custom plans only).
-        #[arg(long, value_parser = store::parse_band)]
+        #[arg(long, value_parser = values::parse_band)]
         sessions: Option<crate::core::plan::DayBand>,
         /// Reminder times, local HH:MM, comma-separated (e.g. 08:00,20:00).
-        #[arg(long, value_delimiter = ',', value_parser = store::parse_time_of_day)]
+        #[arg(long, value_delimiter = ',', value_parser = values::parse_time_of_day)]
         reminders: Option<Vec<chrono::NaiveTime>>,
     },
     /// Replay a capture as a live session, committing each rep as it is detected (tests, demos).
     #[command(hide = true)]
     ReplaySession {
         file: PathBuf,
-        /// Times real time; 0 = as fast as possible.
-        #[arg(long, default_value_t = 1.0)]
+        /// Times real time (0.01–10000); 0 = as fast as possible.
+        #[arg(long, default_value_t = 1.0, value_parser = values::parse_speed)]
         speed: f64,
-        #[arg(long, value_parser = store::parse_side)]
+        #[arg(long, value_parser = values::parse_side)]
         side: Option<crate::sensor::capture::Side>,
     },
     /// List APS-1 sensors in range (Bluetooth).
@@ -168,7 +173,7 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
         /// Which foot wears the sensor (left or right), written to the header.
-        #[arg(long, value_parser = parse_side)]
+        #[arg(long, value_parser = values::parse_side)]
         side: Option<crate::sensor::capture::Side>,
     },
     /// Remind at each reminder time until stopped (desktop notifications); daily automatic backups.
@@ -189,29 +194,29 @@ pub enum Command {
     Restore { file: PathBuf },
     /// Serve the app to a browser (Dioxus liveview), on loopback by default.
     Serve {
-        /// Address to listen on.
+        /// Address to listen on (loopback unless --lan).
         #[arg(long, default_value = "127.0.0.1:8787")]
         addr: SocketAddr,
+        /// Allow a non-loopback --addr (a bedside tablet on the local network); the printed URL's token is then the only way in.
+        #[arg(long)]
+        lan: bool,
     },
 }
 
-fn parse_side(s: &str) -> Result<crate::sensor::capture::Side, String> {
-    crate::sensor::capture::Side::parse(s).ok_or_else(|| format!("`{s}` is not left or right"))
-}
-
 /// Runs a headless subcommand; `db` is the global `--db` option.
-pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
+pub fn run(cmd: Command, db: Option<PathBuf>) -> Result<(), Fail> {
     let db = db.as_deref();
     match cmd {
         Command::Analyze { file, json, trace_out, peak_memory } => {
+            drop(input::open_regular(&file, "")?);
             let code = analyze::run(&file, json, trace_out.as_deref());
             if peak_memory {
                 analyze::print_peak_memory();
             }
-            code
+            Fail::reported(code)
         }
         Command::Simulate { seed, scenario, preset, out, truth } => {
-            simulate::run(seed, scenario.as_deref(), preset.as_deref(), &out, truth.as_deref())
+            Fail::reported(simulate::run(seed, scenario.as_deref(), preset.as_deref(), &out, truth.as_deref()))
         }
         Command::Import { file, side, at, pain_before, pain_after, stopped_for_pain, notes } => {
             store::import(db, store::ImportArgs { file, side, at, pain_before, pain_after, stopped_for_pain, notes })
@@ -228,15 +233,9 @@ pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
         Command::Remind { install, now } => remind::run(db, install, now),
         Command::Backup { out } => backup::backup(db, &out),
         Command::Restore { file } => backup::restore_cmd(db, &file),
-        Command::Serve { addr } => {
+        Command::Serve { addr, lan } => {
             let cfg = crate::runtime::RuntimeConfig::from_env().with_db(db);
-            match crate::ui::launch::serve_blocking(addr, cfg) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("anklepump: {e}");
-                    ExitCode::from(1)
-                }
-            }
+            crate::ui::launch::serve_blocking(addr, lan, cfg).map_err(|e| Fail::new(e.to_string(), e.exit_code()))
         }
     }
 }

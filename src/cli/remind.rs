@@ -5,16 +5,16 @@
 //! `--now` starts a pretend clock at that instant (tests, demos).
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
-use super::store::{finish, open, Fail};
+use super::store::open;
+use super::Fail;
 use crate::runtime::reminders::daemon::{self, Clock};
 
-pub fn run(db: Option<&Path>, install: bool, now: Option<chrono::DateTime<chrono::FixedOffset>>) -> ExitCode {
+pub fn run(db: Option<&Path>, install: bool, now: Option<chrono::DateTime<chrono::FixedOffset>>) -> Result<(), Fail> {
     if install {
-        return finish(install_units(db));
+        return install_units(db);
     }
-    finish((|| {
+    (|| {
         let (store, _) = open(db)?;
         let db = store.path().to_owned();
         drop(store);
@@ -28,18 +28,18 @@ pub fn run(db: Option<&Path>, install: bool, now: Option<chrono::DateTime<chrono
                     println!("{line}");
                     use std::io::Write;
                     let _ = std::io::stdout().flush();
-                }) => r.map_err(|e| Fail(e, 1)),
+                }) => r.map_err(|e| Fail::new(e, 1)),
                 _ = tokio::signal::ctrl_c() => Ok(()),
             }
         })
-    })())
+    })()
 }
 
 /// `$XDG_CONFIG_HOME`, else `~/.config`.
 fn config_home() -> Result<PathBuf, Fail> {
     let xdg = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from).filter(|p| p.is_absolute());
     let home = || std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config"));
-    xdg.or_else(home).ok_or_else(|| Fail("neither XDG_CONFIG_HOME nor HOME is set".into(), 2))
+    xdg.or_else(home).ok_or_else(|| Fail::new("neither XDG_CONFIG_HOME nor HOME is set", 2))
 }
 
 fn quote(p: &Path) -> String {
@@ -67,9 +67,9 @@ fn install_units(db: Option<&Path>) -> Result<(), Fail> {
     );
     for (path, text) in [(&unit, unit_text), (&desktop, desktop_text)] {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Fail(format!("{}: {e}", dir.display()), 1))?;
+            std::fs::create_dir_all(dir).map_err(|e| Fail::new(format!("{}: {e}", dir.display()), 1))?;
         }
-        std::fs::write(path, text).map_err(|e| Fail(format!("{}: {e}", path.display()), 1))?;
+        std::fs::write(path, text).map_err(|e| Fail::new(format!("{}: {e}", path.display()), 1))?;
         println!("wrote {}", path.display());
     }
     println!("reminders start at your next login (both entries may start it; only one process reminds);");

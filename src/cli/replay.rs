@@ -6,22 +6,21 @@
 //! (the next start marks the session interrupted). Used by the
 //! crash-recovery test and for demos.
 
-use std::fs::File;
 use std::io::{BufReader, Write};
 use std::path::Path;
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
-use super::store::{finish, local_offset, open, pick_side, Fail};
+use super::store::{local_offset, open, pick_side};
+use super::Fail;
 use crate::core::pipeline::{Event, Pipeline};
 use crate::core::plan::SessionStatus;
 use crate::sensor::capture::{CaptureReader, Record, Side};
 use crate::store::{EndSession, NewSession, SessionId, Store};
 
-pub fn run(db: Option<&Path>, file: &Path, speed: f64, side: Option<Side>) -> ExitCode {
-    finish(replay(db, file, speed, side))
+pub fn run(db: Option<&Path>, file: &Path, speed: f64, side: Option<Side>) -> Result<(), Fail> {
+    replay(db, file, speed, side)
 }
 
 fn commit(store: &mut Store, id: SessionId, events: Vec<Event>) -> Result<u32, Fail> {
@@ -38,12 +37,9 @@ fn commit(store: &mut Store, id: SessionId, events: Vec<Event>) -> Result<u32, F
 }
 
 fn replay(db: Option<&Path>, file: &Path, speed: f64, side: Option<Side>) -> Result<(), Fail> {
-    if !(speed.is_finite() && speed >= 0.0) {
-        return Err(Fail(format!("--speed must be ≥ 0 (0 = as fast as possible), not {speed}"), 2));
-    }
     let name = file.display().to_string();
-    let f = File::open(file).map_err(|e| Fail(format!("cannot open {name}: {e}"), 2))?;
-    let reader = CaptureReader::new(BufReader::new(f)).map_err(|e| Fail(format!("{name}: {e}"), 2))?;
+    let f = super::input::open_regular(file, "")?;
+    let reader = CaptureReader::new(BufReader::new(f)).map_err(|e| Fail::new(format!("{name}: {e}"), 2))?;
     let header = reader.header().clone();
     let (mut store, _) = open(db)?;
     let plan = store.plan()?;
@@ -64,7 +60,7 @@ fn replay(db: Option<&Path>, file: &Path, speed: f64, side: Option<Side>) -> Res
     let mut pipeline = Pipeline::new(header.config);
     let (clock, mut done) = (Instant::now(), 0u32);
     for rec in reader {
-        match rec.map_err(|e| Fail(format!("{name}: {e}"), 2))? {
+        match rec.map_err(|e| Fail::new(format!("{name}: {e}"), 2))? {
             Record::Notification { rx_ms, payload } => {
                 if speed > 0.0 {
                     let due = Duration::from_secs_f64(rx_ms as f64 / 1000.0 / speed);

@@ -3,51 +3,53 @@
 //! first closing any session a crash left open as interrupted, then prints
 //! one line per problem on stderr with a non-zero exit code.
 
-use std::fs::File;
 use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use chrono::{DateTime, Local, NaiveDate, Offset, Utc};
 use serde::Serialize;
 
+use super::Fail;
 use crate::core::analysis::analyze;
-use crate::core::plan::{format_iso_week, parse_iso_week, DayBand, Plan, Preset, SessionStatus, Sides, WeekAdherence};
+use crate::core::plan::{format_iso_week, DayBand, Plan, Preset, SessionStatus, Sides, WeekAdherence};
 use crate::core::reps::Rep;
 use crate::sensor::capture::{CaptureHeader, Side};
-use crate::store::{EndSession, NewSession, SessionId, SessionRecord, Store};
+use crate::store::{CaptureDigest, EndSession, Imported, NewSession, SessionId, SessionRecord, Store, StoreError};
 
-/// A failed subcommand: its one-line message and exit code.
-pub(super) struct Fail(pub String, pub u8);
-
-impl<E: std::fmt::Display> From<E> for Fail {
-    fn from(e: E) -> Self {
-        Fail(e.to_string(), 1)
+fn db_path(db: Option<&Path>) -> Result<PathBuf, Fail> {
+    match db {
+        Some(p) => Ok(p.to_owned()),
+        None => Store::default_path().map_err(|e| Fail::new(e.to_string(), 2)),
     }
 }
 
-pub(super) fn finish(r: Result<(), Fail>) -> ExitCode {
-    match r {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Fail(msg, code)) => {
-            eprintln!("anklepump: {msg}");
-            ExitCode::from(code)
-        }
-    }
-}
-
-/// Opens the database and closes sessions a crash left open (this is "the next start").
-pub(super) fn open(db: Option<&Path>) -> Result<(Store, Vec<SessionId>), Fail> {
-    let path = match db {
-        Some(p) => p.to_owned(),
-        None => Store::default_path().map_err(|e| Fail(e.to_string(), 2))?,
-    };
-    let mut store = Store::open(&path).map_err(|e| Fail(e.to_string(), 2))?;
+/// Closes sessions a crash left open (this is "the next start").
+fn recover(mut store: Store) -> Result<(Store, Vec<SessionId>), Fail> {
     let recovered = store.recover_interrupted()?;
     for id in &recovered {
         eprintln!("anklepump: session {id} was left open by a crash; marked interrupted, its reps kept");
     }
     Ok((store, recovered))
+}
+
+/// Opens the database for writing and closes sessions a crash left open.
+pub(super) fn open(db: Option<&Path>) -> Result<(Store, Vec<SessionId>), Fail> {
+    let path = db_path(db)?;
+    recover(Store::open(&path).map_err(|e| Fail::new(e.to_string(), 2))?)
+}
+
+/// Opens the database for a command that only reads: as [`open`], or, when
+/// the database cannot be written there (a read-only directory or file),
+/// read-only, leaving sessions a crash left open as they are.
+pub(super) fn open_for_reading(db: Option<&Path>) -> Result<(Store, Vec<SessionId>), Fail> {
+    let path = db_path(db)?;
+    match Store::open(&path) {
+        Ok(store) => recover(store),
+        Err(StoreError::ReadOnly(..)) => {
+            Ok((Store::open_read_only(&path).map_err(|e| Fail::new(e.to_string(), 2))?, vec![]))
+        }
+        Err(e) => Err(Fail::new(e.to_string(), 2)),
+    }
 }
 
 /// The UTC offset (seconds east) in force here at `t`.
@@ -62,16 +64,8 @@ pub(super) fn today() -> NaiveDate {
 /// `--side`, else the capture's header, else the plan's only foot.
 pub(super) fn pick_side(arg: Option<Side>, header: &CaptureHeader, plan: &Plan) -> Result<Side, Fail> {
     arg.or(header.side).or(plan.sides.single()).ok_or_else(|| {
-        Fail("which foot? the capture does not say and the plan has both: pass --side left|right".into(), 2)
+        Fail::new("which foot? the capture does not say and the plan has both: pass --side left|right", 2)
     })
-}
-
-pub(super) fn parse_side(s: &str) -> Result<Side, String> {
-    Side::parse(s).ok_or_else(|| format!("{s:?} is not left or right"))
-}
-
-pub(super) fn parse_week(s: &str) -> Result<chrono::IsoWeek, String> {
-    parse_iso_week(s).ok_or_else(|| format!("{s:?} is not an ISO week like 2026-W47"))
 }
 
 /// Options of `anklepump import`.
@@ -85,17 +79,17 @@ pub struct ImportArgs {
     pub notes: String,
 }
 
-pub fn import(db: Option<&Path>, a: ImportArgs) -> ExitCode {
-    finish(import_inner(db, a))
-}
-
-fn import_inner(db: Option<&Path>, a: ImportArgs) -> Result<(), Fail> {
+pub fn import(db: Option<&Path>, a: ImportArgs) -> Result<(), Fail> {
     let name = a.file.display().to_string();
-    let f = File::open(&a.file).map_err(|e| Fail(format!("cannot open {name}: {e}; nothing stored"), 2))?;
+    let f = super::input::open_regular(&a.file, "; nothing stored")?;
     let mtime = f.metadata().and_then(|m| m.modified()).ok();
-    let res = analyze(BufReader::new(f), false).map_err(|e| Fail(format!("{name}: {e}; nothing stored"), 2))?;
+    let mut reader = BufReader::new(CaptureDigest::new(f));
+    let res = analyze(&mut reader, false).map_err(|e| Fail::new(format!("{name}: {e}; nothing stored"), 2))?;
+    // analyze stops at the end of the capture: the digest covers every byte.
+    std::io::copy(&mut reader, &mut std::io::sink())?;
+    let sha256 = reader.into_inner().finish();
     if res.analysis.reps.is_empty() {
-        return Err(Fail(format!("{name}: no reps found in the capture; nothing stored"), 2));
+        return Err(Fail::new(format!("{name}: no reps found in the capture; nothing stored"), 2));
     }
     let (mut store, _) = open(db)?;
     let plan = store.plan()?;
@@ -118,10 +112,6 @@ fn import_inner(db: Option<&Path>, a: ImportArgs) -> Result<(), Fail> {
         SessionStatus::Stopped
     };
     let capture_file = std::fs::canonicalize(&a.file).unwrap_or(a.file.clone()).display().to_string();
-    if let Some(id) = store.find_import(&capture_file, start_utc)? {
-        println!("already stored as session {id} (same capture, same start); nothing added");
-        return Ok(());
-    }
     let new = NewSession {
         start_utc,
         utc_offset_s,
@@ -135,7 +125,13 @@ fn import_inner(db: Option<&Path>, a: ImportArgs) -> Result<(), Fail> {
     };
     let end_offset_s = if a.at.is_some() { utc_offset_s } else { local_offset(end_utc) };
     let end = EndSession { end_utc, utc_offset_s: end_offset_s, status, pain_after: a.pain_after, notes: a.notes };
-    let id = store.import_session(&new, &res.analysis.reps, &end)?;
+    let id = match store.import_capture(&sha256, &new, &res.analysis.reps, &end).map_err(|e| store.explain(e))? {
+        Imported::Stored(id) => id,
+        Imported::Already(id) => {
+            println!("already stored as session {id} (the same capture); nothing added");
+            return Ok(());
+        }
+    };
     let local = start_utc.with_timezone(&chrono::FixedOffset::east_opt(utc_offset_s).unwrap_or(Utc.fix()));
     println!(
         "stored session {id}: {done} of {} reps, {} foot, {}, started {}",
@@ -164,12 +160,8 @@ struct HistoryJson {
     sessions: Vec<SessionWithReps>,
 }
 
-pub fn history(db: Option<&Path>, json: bool, week: Option<chrono::IsoWeek>) -> ExitCode {
-    finish(history_inner(db, json, week))
-}
-
-fn history_inner(db: Option<&Path>, json: bool, week: Option<chrono::IsoWeek>) -> Result<(), Fail> {
-    let (store, recovered) = open(db)?;
+pub fn history(db: Option<&Path>, json: bool, week: Option<chrono::IsoWeek>) -> Result<(), Fail> {
+    let (store, recovered) = open_for_reading(db)?;
     let plan = store.plan()?;
     let sessions = match week {
         Some(w) => store.sessions_in_week(w)?,
@@ -227,9 +219,9 @@ fn write_week(out: &mut impl Write, w: &WeekAdherence, band: DayBand) -> std::io
     }
 }
 
-pub fn export(db: Option<&Path>, csv: Option<&Path>, fhir: Option<&Path>) -> ExitCode {
-    finish((|| {
-        let (store, _) = open(db)?;
+pub fn export(db: Option<&Path>, csv: Option<&Path>, fhir: Option<&Path>) -> Result<(), Fail> {
+    {
+        let (store, _) = open_for_reading(db)?;
         if let Some(dir) = csv {
             let s = store.export_csv(dir)?;
             println!("wrote {} sessions and {} reps to {}", s.sessions, s.reps, dir.display());
@@ -239,7 +231,7 @@ pub fn export(db: Option<&Path>, csv: Option<&Path>, fhir: Option<&Path>) -> Exi
             println!("wrote a FHIR R4 Bundle of {n} observations to {}", file.display());
         }
         Ok(())
-    })())
+    }
 }
 
 /// Options of `anklepump plan`.
@@ -252,8 +244,8 @@ pub struct PlanArgs {
     pub reminders: Option<Vec<chrono::NaiveTime>>,
 }
 
-pub fn plan(db: Option<&Path>, a: PlanArgs) -> ExitCode {
-    finish((|| {
+pub fn plan(db: Option<&Path>, a: PlanArgs) -> Result<(), Fail> {
+    {
         let (mut store, _) = open(db)?;
         let mut plan = store.plan()?;
         if let Some(p) = a.preset {
@@ -273,7 +265,7 @@ pub fn plan(db: Option<&Path>, a: PlanArgs) -> ExitCode {
             plan.reminders = r;
         }
         if changed {
-            store.set_plan(&plan).map_err(|e| Fail(e.to_string(), 2))?;
+            store.set_plan(&plan).map_err(|e| Fail::new(e.to_string(), 2))?;
         }
         let band = plan.sessions_per_day;
         let reminders: Vec<String> = plan.reminders.iter().map(|t| t.format("%H:%M").to_string()).collect();
@@ -288,15 +280,5 @@ pub fn plan(db: Option<&Path>, a: PlanArgs) -> ExitCode {
             if reminders.is_empty() { "none".into() } else { reminders.join(", ") }
         );
         Ok(())
-    })())
-}
-
-pub fn parse_band(s: &str) -> Result<DayBand, String> {
-    let (a, b) = s.split_once('-').unwrap_or((s, s));
-    let n = |x: &str| x.trim().parse::<u32>().map_err(|_| format!("{s:?} is not MIN-MAX, e.g. 3-4"));
-    Ok(DayBand { min: n(a)?, max: n(b)? })
-}
-
-pub fn parse_time_of_day(s: &str) -> Result<chrono::NaiveTime, String> {
-    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| format!("{s:?} is not a time like 08:30"))
+    }
 }

@@ -35,6 +35,21 @@ pub(super) fn bt_error(what: &'static str, e: btleplug::Error) -> LinkError {
     }
 }
 
+/// How long one call to BlueZ over D-Bus may take (a bus that accepts and
+/// never answers must not hang a command).
+pub(super) const DBUS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One BlueZ call bounded by [`DBUS_TIMEOUT`], its error mapped by [`bt_error`].
+pub(super) async fn call<T>(
+    what: &'static str,
+    fut: impl std::future::Future<Output = Result<T, btleplug::Error>>,
+) -> Result<T, LinkError> {
+    match tokio::time::timeout(DBUS_TIMEOUT, fut).await {
+        Ok(r) => r.map_err(|e| bt_error(what, e)),
+        Err(_) => Err(LinkError::Timeout(what)),
+    }
+}
+
 pub(super) fn motion_uuid() -> Uuid {
     Uuid::from_u128(uuids::MOTION_SERVICE)
 }
@@ -54,11 +69,18 @@ impl BleLink {
         // btleplug's Android backend needs the JVM before the first Manager.
         #[cfg(target_os = "android")]
         super::android::init_btleplug()?;
-        let manager = Manager::new().await.map_err(|e| LinkError::NoBluetooth(format!("{MANAGER_FAILED} ({e})")))?;
-        let adapters = manager.adapters().await.map_err(|e| match bt_error("listing adapters", e) {
-            LinkError::Bluetooth(_, t) => LinkError::NoBluetooth(t),
-            other => other,
-        })?;
+        // btleplug connects to the bus synchronously (libdbus): on a task of
+        // its own, so a bus that never answers is given up, not waited for.
+        let manager = match tokio::time::timeout(DBUS_TIMEOUT, tokio::spawn(Manager::new())).await {
+            Ok(Ok(m)) => m.map_err(|e| LinkError::NoBluetooth(format!("{MANAGER_FAILED} ({e})")))?,
+            Ok(Err(e)) => return Err(LinkError::NoBluetooth(format!("{MANAGER_FAILED} ({e})"))),
+            Err(_) => return Err(LinkError::Timeout("connecting to D-Bus (no answer in 5 s)")),
+        };
+        let adapters =
+            call("listing adapters (D-Bus did not answer in 5 s)", manager.adapters()).await.map_err(|e| match e {
+                LinkError::Bluetooth(_, t) => LinkError::NoBluetooth(t),
+                other => other,
+            })?;
         let adapter = adapters.into_iter().next().ok_or(LinkError::NoAdapter)?;
         Ok(BleLink { adapter, conn: None, info: None, events: None, give_up: Duration::from_secs(120) })
     }
@@ -71,11 +93,15 @@ impl BleLink {
     }
 
     async fn start_scan(&self) -> Result<(), LinkError> {
-        match self.adapter.start_scan(ScanFilter { services: vec![motion_uuid()] }).await {
-            Ok(()) => Ok(()),
+        let start = self.adapter.start_scan(ScanFilter { services: vec![motion_uuid()] });
+        match tokio::time::timeout(DBUS_TIMEOUT, start).await {
+            Err(_) => Err(LinkError::Timeout("starting a scan (BlueZ did not answer in 5 s)")),
+            Ok(Ok(())) => Ok(()),
             // Another client (or an earlier scan) is already discovering.
-            Err(e) if e.to_string().contains("InProgress") || e.to_string().contains("already in progress") => Ok(()),
-            Err(e) => Err(bt_error("starting a scan", e)),
+            Ok(Err(e)) if e.to_string().contains("InProgress") || e.to_string().contains("already in progress") => {
+                Ok(())
+            }
+            Ok(Err(e)) => Err(bt_error("starting a scan", e)),
         }
     }
 
@@ -84,8 +110,8 @@ impl BleLink {
     async fn sensors(&self) -> Result<Vec<(Peripheral, Found)>, LinkError> {
         let battery_uuid = Uuid::from_u128(uuids::BATTERY_SERVICE);
         let mut out = Vec::new();
-        for p in self.adapter.peripherals().await.map_err(|e| bt_error("listing devices", e))? {
-            let Ok(Some(props)) = p.properties().await else { continue };
+        for p in call("listing devices", self.adapter.peripherals()).await? {
+            let Ok(Some(props)) = call("reading a device's properties", p.properties()).await else { continue };
             if !props.services.contains(&motion_uuid()) {
                 continue;
             }
@@ -110,13 +136,13 @@ impl BleLink {
         loop {
             if let Some(hit) = self.sensors().await?.into_iter().find(|(_, f)| matches(f)) {
                 if scanning {
-                    let _ = self.adapter.stop_scan().await;
+                    let _ = call("stopping the scan", self.adapter.stop_scan()).await;
                 }
                 return Ok(hit);
             }
             if tokio::time::Instant::now() >= deadline {
                 if scanning {
-                    let _ = self.adapter.stop_scan().await;
+                    let _ = call("stopping the scan", self.adapter.stop_scan()).await;
                 }
                 let what = if id.is_empty() { String::new() } else { format!(" named {id}") };
                 return Err(LinkError::NotFound(what));
@@ -138,7 +164,7 @@ impl Link for BleLink {
     async fn scan(&mut self, duration: Duration) -> Result<Vec<Found>, LinkError> {
         self.start_scan().await?;
         tokio::time::sleep(duration).await;
-        let _ = self.adapter.stop_scan().await;
+        let _ = call("stopping the scan", self.adapter.stop_scan()).await;
         Ok(self.sensors().await?.into_iter().map(|(_, f)| f).collect())
     }
 

@@ -15,7 +15,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use super::ble::{bt_error, motion_uuid};
+use super::ble::{bt_error, call, motion_uuid};
 use super::{DeviceInfo, Found, LinkError, LinkEvent, LinkState};
 use crate::sensor::protocol::{
     control_point_write, decode_battery, parse_indication, uuids, CpResult, Opcode, SensorConfig, Status,
@@ -100,11 +100,11 @@ impl Shared {
     /// stream and subscribes. Returns the stream.
     pub(super) async fn attach(&self, p: &Peripheral) -> Result<Notes, LinkError> {
         ensure_connected(p).await?;
-        p.discover_services().await.map_err(|e| bt_error("discovering services", e))?;
-        let notes = p.notifications().await.map_err(|e| bt_error("listening for notifications", e))?;
+        call("discovering services", p.discover_services()).await?;
+        let notes = call("listening for notifications", p.notifications()).await?;
         let c = &self.chars;
         for ch in [Some(&c.imu), Some(&c.status), Some(&c.cp), c.battery.as_ref()].into_iter().flatten() {
-            p.subscribe(ch).await.map_err(|e| bt_error("subscribing", e))?;
+            call("subscribing", p.subscribe(ch)).await?;
         }
         Ok(notes)
     }
@@ -120,7 +120,7 @@ pub(super) struct Conn {
 /// Connects unless already connected (bounded). A connect already under
 /// way (BlueZ answers `InProgress`) is waited for, not treated as failure.
 async fn ensure_connected(p: &Peripheral) -> Result<(), LinkError> {
-    if p.is_connected().await.unwrap_or(false) {
+    if call("asking whether connected", p.is_connected()).await.unwrap_or(false) {
         return Ok(());
     }
     let deadline = Instant::now() + CONNECT_TIMEOUT;
@@ -130,7 +130,7 @@ async fn ensure_connected(p: &Peripheral) -> Result<(), LinkError> {
         Ok(Err(e)) if e.to_string().contains("InProgress") || e.to_string().contains("already in progress") => {
             while Instant::now() < deadline {
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                if p.is_connected().await.unwrap_or(false) {
+                if call("asking whether connected", p.is_connected()).await.unwrap_or(false) {
                     return Ok(());
                 }
             }
@@ -143,7 +143,7 @@ async fn ensure_connected(p: &Peripheral) -> Result<(), LinkError> {
 async fn read_text(p: &Peripheral, u: u128) -> Option<String> {
     let all = p.characteristics();
     let ch = all.iter().find(|c| c.uuid == Uuid::from_u128(u))?;
-    let bytes = p.read(ch).await.ok()?;
+    let bytes = call("reading device information", p.read(ch)).await.ok()?;
     Some(String::from_utf8_lossy(&bytes).trim_end_matches('\0').to_string())
 }
 
@@ -156,13 +156,13 @@ impl Conn {
         give_up: Duration,
     ) -> Result<(Conn, DeviceInfo), LinkError> {
         let _ = tx.send(LinkEvent::State(LinkState::Connecting));
-        let central = adapter.events().await.map_err(|e| bt_error("watching the adapter", e))?;
+        let central = call("watching the adapter", adapter.events()).await?;
         ensure_connected(&p).await?;
         match Self::setup(adapter, &p, found, tx, central, give_up).await {
             Ok(v) => Ok(v),
             Err(e) => {
                 // Leave no half-open connection behind.
-                let _ = p.disconnect().await;
+                let _ = call("disconnecting", p.disconnect()).await;
                 Err(e)
             }
         }
@@ -176,7 +176,7 @@ impl Conn {
         central: CentralEvents,
         give_up: Duration,
     ) -> Result<(Conn, DeviceInfo), LinkError> {
-        p.discover_services().await.map_err(|e| bt_error("discovering services", e))?;
+        call("discovering services", p.discover_services()).await?;
         if !p.services().iter().any(|s| s.uuid == motion_uuid()) {
             return Err(LinkError::NotAnAps(found.name, "Motion Service"));
         }
@@ -192,7 +192,7 @@ impl Conn {
             battery: None,
         };
         if let Some(b) = &chars.battery {
-            info.battery = p.read(b).await.ok().and_then(|v| decode_battery(&v).ok());
+            info.battery = call("reading the battery", p.read(b)).await.ok().and_then(|v| decode_battery(&v).ok());
         }
         let (cp_tx, cp_rx) = unbounded_channel();
         let shared = Arc::new(Shared {
@@ -215,15 +215,13 @@ impl Conn {
 
     pub(super) async fn read_config(&self) -> Result<SensorConfig, LinkError> {
         let p = self.shared.peripheral();
-        let bytes = p.read(&self.shared.chars.config).await.map_err(|e| bt_error("reading the sensor config", e))?;
+        let bytes = call("reading the sensor config", p.read(&self.shared.chars.config)).await?;
         Ok(SensorConfig::decode(&bytes)?)
     }
 
     pub(super) async fn write_config(&self, cfg: SensorConfig) -> Result<(), LinkError> {
         let p = self.shared.peripheral();
-        p.write(&self.shared.chars.config, &cfg.encode(), WriteType::WithResponse)
-            .await
-            .map_err(|e| bt_error("sensor config write", e))
+        call("sensor config write", p.write(&self.shared.chars.config, &cfg.encode(), WriteType::WithResponse)).await
     }
 
     /// Writes a Control Point command with response and waits for its
@@ -232,9 +230,8 @@ impl Conn {
         let mut rx = self.cp_rx.lock().await;
         while rx.try_recv().is_ok() {}
         let p = self.shared.peripheral();
-        p.write(&self.shared.chars.cp, &control_point_write(op), WriteType::WithResponse)
-            .await
-            .map_err(|e| bt_error("control point write", e))?;
+        call("control point write", p.write(&self.shared.chars.cp, &control_point_write(op), WriteType::WithResponse))
+            .await?;
         let deadline = Instant::now() + INDICATION_TIMEOUT;
         loop {
             match tokio::time::timeout_at(deadline, rx.recv()).await {
@@ -269,7 +266,7 @@ impl Conn {
         if self.shared.streaming.load(Ordering::SeqCst) {
             let _ = self.stop().await;
         }
-        let r = self.shared.peripheral().disconnect().await.map_err(|e| bt_error("disconnecting", e));
+        let r = call("disconnecting", self.shared.peripheral().disconnect()).await;
         self.task.abort();
         self.shared.emit(LinkEvent::State(LinkState::Lost));
         r

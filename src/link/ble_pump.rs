@@ -13,7 +13,7 @@ use btleplug::platform::{Adapter, PeripheralId};
 use futures::StreamExt;
 use tokio::time::Instant;
 
-use super::ble::{bt_error, motion_uuid};
+use super::ble::{call, motion_uuid};
 use super::ble_conn::{CentralEvents, Notes, Shared, INDICATION_TIMEOUT};
 use super::supervisor::{retry, Backoff};
 use super::{Found, LinkError, LinkEvent, LinkState};
@@ -64,7 +64,7 @@ pub(super) async fn pump(
             },
             _ = watchdog.tick() => {
                 let silent = shared.streaming.load(Ordering::SeqCst) && last_imu.elapsed() > SILENCE;
-                if silent && !shared.peripheral().is_connected().await.unwrap_or(false) {
+                if silent && !call("asking whether connected", shared.peripheral().is_connected()).await.unwrap_or(false) {
                     tracing::warn!("{} went silent and is not connected", found.name);
                     Step::Lost
                 } else {
@@ -110,23 +110,26 @@ async fn reattach(
     attempt: u32,
 ) -> Result<Notes, LinkError> {
     tracing::debug!("reconnect attempt {attempt} to {}", found.name);
-    let p = match adapter.peripheral(id).await {
+    let p = match call("finding the sensor", adapter.peripheral(id)).await {
         Ok(p) => p,
         Err(_) => {
             // BlueZ removed the device object: scan again for it.
-            let _ = adapter.start_scan(btleplug::api::ScanFilter { services: vec![motion_uuid()] }).await;
+            let _ = call(
+                "starting a scan",
+                adapter.start_scan(btleplug::api::ScanFilter { services: vec![motion_uuid()] }),
+            )
+            .await;
             tokio::time::sleep(Duration::from_millis(300)).await;
-            let p = adapter.peripheral(id).await.map_err(|e| bt_error("finding the sensor again", e))?;
-            let _ = adapter.stop_scan().await;
+            let p = call("finding the sensor again", adapter.peripheral(id)).await?;
+            let _ = call("stopping the scan", adapter.stop_scan()).await;
             p
         }
     };
     let mut notes = shared.attach(&p).await?;
     *shared.peripheral.lock().unwrap_or_else(|e| e.into_inner()) = p.clone();
     if shared.streaming.load(Ordering::SeqCst) {
-        p.write(&shared.chars.cp, &control_point_write(Opcode::StartStreaming), WriteType::WithResponse)
-            .await
-            .map_err(|e| bt_error("control point write", e))?;
+        let op = control_point_write(Opcode::StartStreaming);
+        call("control point write", p.write(&shared.chars.cp, &op, WriteType::WithResponse)).await?;
         // The pump is busy here, so wait for the indication inline,
         // forwarding whatever else arrives meanwhile.
         let deadline = Instant::now() + INDICATION_TIMEOUT;

@@ -1,7 +1,9 @@
 //! `.apcap` capture files (`shared/sensor-protocol.md`, "Capture files"):
 //! a streaming line reader over any `BufRead` and pure formatting helpers
 //! for writing. Lines that do not parse are reported, never fatal; only a
-//! file that is not a capture at all is an error.
+//! file that is not a capture at all is an error. No line is held past
+//! [`MAX_LINE`] bytes: a longer one is skipped (a bad line, or an unknown
+//! header) as it streams by, and so is a header line that is not UTF-8.
 
 use std::io::BufRead;
 
@@ -9,6 +11,66 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::protocol::{from_hex, to_hex, SensorConfig};
+
+/// The longest line kept, in bytes: a data line of the largest notification
+/// (244 bytes at MTU 247, 488 hex digits) with its time fits many times over.
+pub const MAX_LINE: usize = 4096;
+
+/// One line of input, bounded.
+enum Line {
+    Eof,
+    Text(String),
+    /// Not UTF-8, or longer than [`MAX_LINE`]: whether it began with `#`.
+    Unreadable {
+        header: bool,
+    },
+}
+
+/// Reads one line, keeping at most [`MAX_LINE`] bytes of it.
+fn read_bounded(input: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
+    buf.clear();
+    let (mut seen, mut too_long) = (0usize, false);
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            if seen == 0 {
+                return Ok(Line::Eof);
+            }
+            break;
+        }
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if !too_long && buf.len() + take <= MAX_LINE {
+            buf.extend_from_slice(&chunk[..take]);
+        } else if !too_long {
+            // Keep only the first byte: whether the line was a header.
+            too_long = true;
+            if buf.is_empty() {
+                buf.push(chunk[0]);
+            }
+            buf.truncate(1);
+        }
+        seen += take;
+        input.consume(take);
+        if done {
+            break;
+        }
+    }
+    let header = buf.first() == Some(&b'#');
+    if too_long {
+        return Ok(Line::Unreadable { header });
+    }
+    match String::from_utf8(std::mem::take(buf)) {
+        Ok(s) => Ok(Line::Text(s)),
+        Err(_) => Ok(Line::Unreadable { header }),
+    }
+}
 
 /// Which foot wears the sensor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -104,39 +166,45 @@ pub fn parse_data_line(line: &str) -> Option<(u64, Vec<u8>)> {
 pub struct CaptureReader<R: BufRead> {
     input: R,
     header: CaptureHeader,
-    pending: Option<String>,
+    /// The first data line, read while looking for the end of the headers.
+    pending: Option<Record>,
     line_no: usize,
-    buf: String,
+    buf: Vec<u8>,
 }
 
 impl<R: BufRead> CaptureReader<R> {
     /// Reads the header block; fails only when this is not a capture.
     pub fn new(mut input: R) -> Result<Self, CaptureError> {
-        let mut buf = String::new();
-        let mut line_no = 0usize;
-        let read = |input: &mut R, buf: &mut String| -> Result<bool, CaptureError> {
-            buf.clear();
-            match input.read_line(buf) {
-                Ok(0) => Ok(false),
-                Ok(_) => Ok(true),
-                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(CaptureError::NotACapture),
-                Err(e) => Err(e.into()),
-            }
-        };
-        if !read(&mut input, &mut buf)? || buf.trim_start_matches('\u{feff}').trim() != "# apcap 1" {
+        let mut buf = Vec::new();
+        let first = read_bounded(&mut input, &mut buf)?;
+        if !matches!(&first, Line::Text(l) if l.trim_start_matches('\u{feff}').trim() == "# apcap 1") {
             return Err(CaptureError::NotACapture);
         }
-        line_no += 1;
+        let mut line_no = 1usize;
         let (mut config, mut device, mut side, mut extra) = (None, None, None, Vec::new());
         let mut pending = None;
-        while read(&mut input, &mut buf)? {
+        loop {
+            let line = match read_bounded(&mut input, &mut buf)? {
+                Line::Eof => break,
+                // A header that cannot be read is an unknown header: skipped.
+                Line::Unreadable { header: true } => {
+                    line_no += 1;
+                    continue;
+                }
+                Line::Unreadable { header: false } => {
+                    line_no += 1;
+                    pending = Some(Record::BadLine { line_no });
+                    break;
+                }
+                Line::Text(l) => l,
+            };
             line_no += 1;
-            let line = buf.trim();
+            let line = line.trim();
             if line.is_empty() {
                 continue;
             }
             let Some(rest) = line.strip_prefix('#') else {
-                pending = Some(line.to_string());
+                pending = Self::classify(line, line_no);
                 break;
             };
             let rest = rest.trim();
@@ -172,26 +240,25 @@ impl<R: BufRead> CaptureReader<R> {
 impl<R: BufRead> Iterator for CaptureReader<R> {
     type Item = Result<Record, CaptureError>;
     fn next(&mut self) -> Option<Self::Item> {
-        if let Some(line) = self.pending.take() {
-            if let Some(r) = Self::classify(&line, self.line_no) {
-                return Some(Ok(r));
-            }
+        if let Some(r) = self.pending.take() {
+            return Some(Ok(r));
         }
         loop {
-            self.buf.clear();
-            match self.input.read_line(&mut self.buf) {
-                Ok(0) => return None,
-                Ok(_) => {
+            match read_bounded(&mut self.input, &mut self.buf) {
+                Ok(Line::Eof) => return None,
+                Ok(Line::Text(line)) => {
                     self.line_no += 1;
-                    if let Some(r) = Self::classify(&self.buf, self.line_no) {
+                    if let Some(r) = Self::classify(&line, self.line_no) {
                         return Some(Ok(r));
                     }
                 }
-                // A line that is not UTF-8 is a bad line, not the end of the capture.
-                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                // Not UTF-8 or too long: a bad line, not the end of the capture
+                // (a `#` line among the data is a comment either way).
+                Ok(Line::Unreadable { header }) => {
                     self.line_no += 1;
-                    // read_line consumed the bytes up to the newline already
-                    return Some(Ok(Record::BadLine { line_no: self.line_no }));
+                    if !header {
+                        return Some(Ok(Record::BadLine { line_no: self.line_no }));
+                    }
                 }
                 Err(e) => return Some(Err(e.into())),
             }
@@ -261,6 +328,45 @@ mod tests {
             read("# apcap 1\n# config rate_hz=60 accel_range_g=8 gyro_range_dps=500\n"),
             Err(CaptureError::BadConfig(_))
         ));
+    }
+
+    #[test]
+    fn overlong_and_non_utf8_lines_are_skipped_not_fatal() {
+        let cfg = "# config rate_hz=50 accel_range_g=8 gyro_range_dps=500\n";
+        let long = "7".repeat(MAX_LINE * 3);
+        let mut text = b"# apcap 1\n# device \xff\xfeAPS\n".to_vec();
+        text.extend_from_slice(format!("# note {long}\n{cfg}{long} 00\n1 00\n").as_bytes());
+        text.extend_from_slice(b"2 \xff\n# \xff comment\n3 01");
+        let r = CaptureReader::new(&text[..]).expect("a capture");
+        assert_eq!(r.header().device, None, "the unreadable device header is skipped");
+        assert_eq!(r.header().config.rate_hz, 50);
+        let recs: Vec<Record> = r.collect::<Result<_, _>>().expect("records");
+        assert_eq!(
+            recs,
+            vec![
+                Record::BadLine { line_no: 5 },
+                Record::Notification { rx_ms: 1, payload: vec![0] },
+                Record::BadLine { line_no: 7 },
+                Record::Notification { rx_ms: 3, payload: vec![1] },
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_header_line_bytes_never_break_the_config(line in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let mut text = b"# apcap 1\n#".to_vec();
+            text.extend(line.iter().map(|&b| if b == b'\n' { b' ' } else { b }));
+            text.extend_from_slice(b"\n# config rate_hz=50 accel_range_g=8 gyro_range_dps=500\n1 00\n");
+            match CaptureReader::new(&text[..]) {
+                Ok(r) => {
+                    let recs: Vec<Record> = r.collect::<Result<_, _>>().expect("records");
+                    proptest::prop_assert_eq!(recs, vec![Record::Notification { rx_ms: 1, payload: vec![0] }]);
+                }
+                // only a header line that itself says `config` with a bad value may fail
+                Err(e) => proptest::prop_assert!(matches!(e, CaptureError::BadConfig(_)), "{e}"),
+            }
+        }
     }
 
     #[test]

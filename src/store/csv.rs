@@ -1,8 +1,10 @@
 //! CSV export (`sessions.csv`, `reps.csv`, RFC 4180 with a header row) and
-//! the parser that reads it back. Files are written beside their final name
-//! and renamed into place, so an export never leaves partial rows.
+//! the parser that reads it back. Files are written through `files`
+//! (private, whole or not at all). A text cell that a spreadsheet would run
+//! as a formula (first character `=`, `+`, `-`, `@`, TAB or CR) gets a
+//! leading `'`, as OWASP recommends; the parser takes it off again, and
+//! numbers are written as numbers.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -34,11 +36,30 @@ pub struct ExportSummary {
     pub reps: usize,
 }
 
+/// Would a spreadsheet read this text cell as a formula? (A cell already
+/// guarded by `'` counts, so that guarding is undone exactly.)
+fn formula_like(s: &str) -> bool {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => true,
+        Some('\'') => formula_like(&s[1..]),
+        _ => false,
+    }
+}
+
+/// The parsed text of a guarded cell.
+fn unguard(s: &str) -> String {
+    match s.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest.to_string(),
+        _ => s.to_string(),
+    }
+}
+
 fn field(s: &str) -> String {
+    let s = if formula_like(s) { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -183,9 +204,9 @@ pub fn parse_sessions_csv(text: &str) -> Result<Vec<SessionRecord>, StoreError> 
                 status: SessionStatus::parse(&c[11]).ok_or_else(|| bad("status", &c[11]))?,
                 pain_before: opt_num(&c[12], "pain_before")?,
                 pain_after: opt_num(&c[13], "pain_after")?,
-                notes: c[14].clone(),
-                capture_file: none_if_empty(&c[15]),
-                sensor_id: none_if_empty(&c[16]),
+                notes: unguard(&c[14]),
+                capture_file: none_if_empty(&unguard(&c[15])),
+                sensor_id: none_if_empty(&unguard(&c[16])),
                 stats: None,
             })
         })
@@ -216,26 +237,6 @@ pub fn parse_reps_csv(text: &str) -> Result<Vec<CsvRep>, StoreError> {
         .collect()
 }
 
-fn io(p: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
-    move |e| StoreError::Io { path: p.to_owned(), source: e }
-}
-
-/// Writes `text` to `path` through a temporary file in the same directory.
-pub(super) fn write_atomically(path: &Path, text: &str) -> Result<(), StoreError> {
-    let name = path.file_name().map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = path.with_file_name(format!(".{name}.partial"));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(text.as_bytes()).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
-        std::fs::rename(&tmp, path).map_err(io(path))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
 impl Store {
     /// Every rep with its session id and index, in order.
     pub(super) fn all_reps(&self) -> Result<Vec<CsvRep>, StoreError> {
@@ -264,14 +265,17 @@ impl Store {
 
     /// Writes `DIR/sessions.csv` and `DIR/reps.csv` (creating DIR) from one snapshot.
     pub fn export_csv(&self, dir: &Path) -> Result<ExportSummary, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_owned(), source: e })?;
+        super::files::create_private_dir_all(dir)?;
         let tx = self.conn.unchecked_transaction()?;
         let sessions = self.sessions(None)?;
         let reps = self.all_reps()?;
         tx.finish()?;
         let files = vec![dir.join("sessions.csv"), dir.join("reps.csv")];
-        write_atomically(&files[0], &sessions_csv(&sessions))?;
-        write_atomically(&files[1], &reps_csv(&reps))?;
+        for f in &files {
+            super::files::check_target(f)?;
+        }
+        super::files::write_private(&files[0], sessions_csv(&sessions).as_bytes())?;
+        super::files::write_private(&files[1], reps_csv(&reps).as_bytes())?;
         Ok(ExportSummary { files, sessions: sessions.len(), reps: reps.len() })
     }
 }
@@ -310,7 +314,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_session_row_reads_back_the_same(
-            notes in "\\PC*|[,\"\r\n a-z]*",
+            notes in "\\PC*|[,\"\r\n a-z]*|['=+@\t\r-][=+@\t\r' a-z0-9-]*",
             ms in 0i64..4_000_000_000_000,
             offset in -43_200i32..=50_400,
             hold_s in 0.0f64..10.0,
@@ -329,6 +333,38 @@ mod tests {
             let rows = vec![CsvRep { session_id: SessionId(3), index: 1, rep }];
             prop_assert_eq!(parse_reps_csv(&reps_csv(&rows)).expect("parse"), rows);
         }
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_stay_numbers() {
+        for (text, cell) in [
+            ("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+        ] {
+            assert_eq!(field(text), cell);
+            assert_eq!(unguard(&records(cell).expect("csv")[0][0]), text);
+        }
+        assert_eq!(field("\tx"), "'\tx");
+        assert_eq!(field("'=x"), "''=x", "an already quoted formula stays a round trip");
+        assert_eq!(field("it's fine"), "it's fine");
+        let rows = vec![CsvRep {
+            session_id: SessionId(1),
+            index: 1,
+            rep: Rep {
+                start_s: -1.5,
+                end_s: 2.0,
+                peak_dorsi_deg: 10.0,
+                peak_plantar_deg: -22.25,
+                rom_deg: 32.25,
+                hold_dorsi_s: 0.0,
+                hold_plantar_s: 0.0,
+                detected_s: 2.5,
+            },
+        }];
+        let text = reps_csv(&rows);
+        assert!(text.contains(",-22.25,") && !text.contains('\''), "numbers are written bare: {text}");
     }
 
     #[test]

@@ -4,15 +4,16 @@
 //! best dorsiflexion, plantarflexion and ROM), the holds, and pain before and
 //! after (LOINC 72514-3). Every Observation names the foot in `bodySite`
 //! (SNOMED CT left / right ankle region). Units are UCUM (`deg`, `s`, `{#}`).
-//! Ids are `urn:uuid:` values derived from the session, so exporting twice
-//! gives the same Bundle.
+//! The Patient's id is a random UUID made once per database (schema v3), so
+//! bundles from two installs never merge into one person; Observation ids
+//! are `urn:uuid:` values derived from it and the session, so they are
+//! unique across installs and exporting twice gives the same Bundle.
 
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Offset, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
-use super::csv::write_atomically;
 use super::sessions::SessionRecord;
 use super::{Store, StoreError};
 use crate::core::plan::SessionStatus;
@@ -96,7 +97,8 @@ impl Ctx<'_> {
             "bodySite": body_site(self.s.side),
         });
         obs[effective.0] = effective.1;
-        let url = format!("urn:uuid:{}", uuid_for(&format!("anklepump/{}/{}/{kind}", self.s.id, self.s.start_utc)));
+        let url =
+            format!("urn:uuid:{}", uuid_for(&format!("{}/{}/{}/{kind}", self.patient, self.s.id, self.s.start_utc)));
         json!({ "fullUrl": url, "resource": obs })
     }
 
@@ -179,9 +181,10 @@ impl Ctx<'_> {
     }
 }
 
-/// The FHIR R4 Bundle (type `collection`) for these sessions.
-pub fn fhir_bundle(sessions: &[SessionRecord]) -> Value {
-    let patient_url = format!("urn:uuid:{}", uuid_for("anklepump/patient"));
+/// The FHIR R4 Bundle (type `collection`) for these sessions of the
+/// patient whose id is `patient_uuid`.
+pub fn fhir_bundle(patient_uuid: &str, sessions: &[SessionRecord]) -> Value {
+    let patient_url = format!("urn:uuid:{patient_uuid}");
     let mut entries = vec![json!({
         "fullUrl": patient_url,
         "resource": { "resourceType": "Patient", "active": true,
@@ -196,13 +199,14 @@ pub fn fhir_bundle(sessions: &[SessionRecord]) -> Value {
 impl Store {
     /// Writes every session as a FHIR R4 Bundle; returns the number of Observations.
     pub fn export_fhir(&self, file: &Path) -> Result<usize, StoreError> {
-        let bundle = fhir_bundle(&self.sessions(None)?);
+        let patient: String = self.conn.query_row("SELECT patient_uuid FROM install WHERE id = 1", [], |r| r.get(0))?;
+        let bundle = fhir_bundle(&patient, &self.sessions(None)?);
         let n = bundle["entry"].as_array().map_or(0, |e| e.len().saturating_sub(1));
         let text = serde_json::to_string_pretty(&bundle).map_err(|e| StoreError::Invalid(e.to_string()))?;
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_owned(), source: e })?;
+            super::files::create_private_dir_all(dir)?;
         }
-        write_atomically(file, &text)?;
+        super::files::write_private(file, text.as_bytes())?;
         Ok(n)
     }
 }

@@ -23,10 +23,12 @@
 //! - [`Store::add_rep`]`(id, &Rep) -> u32` — the rep's 1-based index.
 //! - [`Store::end_session`]`(id, &EndSession)`
 //! - [`Store::import_session`]`(&NewSession, &[Rep], &EndSession)` — all or nothing.
+//! - [`Store::import_capture`]`(sha256, …) -> Imported` — the same, stored
+//!   once per capture (a UNIQUE digest, see `imports`).
 //!
 //! Reading: [`Store::session`], [`Store::sessions`] (by UTC range),
 //! [`Store::sessions_on_dates`] / [`Store::sessions_in_week`] (by local
-//! date), [`Store::reps`], [`Store::find_import`] (re-import guard),
+//! date), [`Store::reps`],
 //! [`Store::week_report`] (adherence, streak and per-foot progress for the
 //! weekly screen and chart).
 //!
@@ -34,7 +36,15 @@
 //! [`Store::backup_settings`] (folder, keep N, last backup); sensors:
 //! [`Store::upsert_sensor`], [`Store::forget_sensor`], [`Store::sensors`].
 //!
-//! Exports (written to a temporary file, then renamed): [`Store::export_csv`]
+//! Files (`files`): the database, its `-wal`/`-shm`, exports and the
+//! directories made for them are private (0600 / 0700 on Unix); exports are
+//! written through an unpredictable temporary file and renamed, and a
+//! target that is not a regular file is refused. An existing database
+//! failing `PRAGMA quick_check` is refused before anything writes to it
+//! ([`StoreError::Damaged`]); [`Store::open_read_only`] reads a database in
+//! a place that cannot be written.
+//!
+//! Exports: [`Store::export_csv`]
 //! (`sessions.csv`, `reps.csv`) and [`Store::export_fhir`] (a FHIR R4 Bundle).
 //!
 //! Backups (`backup`): [`Store::backup_to`] (SQLite online backup, 0600),
@@ -50,6 +60,8 @@
 mod backup;
 mod csv;
 mod fhir;
+pub mod files;
+mod imports;
 pub mod lease;
 mod queries;
 mod schema;
@@ -68,6 +80,7 @@ use crate::core::plan::PlanError;
 pub use backup::{check_backup, list_backups, restore, BackupInfo, Restored};
 pub use csv::{parse_reps_csv, parse_sessions_csv, CsvRep, ExportSummary};
 pub use fhir::fhir_bundle;
+pub use imports::{CaptureDigest, Imported};
 pub use sessions::{EndSession, NewSession, SessionRecord};
 pub use settings::{BackupSettings, SensorRecord, DEFAULT_BACKUP_KEEP};
 
@@ -112,6 +125,14 @@ pub enum StoreError {
     Corrupt(String),
     #[error("another AnklePump app{} is already running on {}: use that one, or close it first", .pid.map(|p| format!(" (process {p})")).unwrap_or_default(), .path.display())]
     AnotherApp { path: PathBuf, pid: Option<u32> },
+    #[error("the database at {0} is damaged ({1}); nothing was written to it. Keep a copy of it, then restore a backup or move it aside to start a new one")]
+    Damaged(PathBuf, String),
+    #[error("{0}: the database cannot be written here ({1})")]
+    ReadOnly(PathBuf, String),
+    #[error("{0}: the disk is full; nothing was stored")]
+    DiskFull(PathBuf),
+    #[error(transparent)]
+    File(#[from] files::FileError),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -134,6 +155,13 @@ pub struct Store {
     lease: Option<lease::Lease>,
 }
 
+/// `PATH-wal`, `PATH-shm`: the files SQLite keeps beside the database.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
 /// What a read-only look at an existing file found.
 enum Existing {
     /// Missing or empty: a new database.
@@ -149,15 +177,19 @@ fn inspect(path: &Path) -> Result<Existing, StoreError> {
             let source = std::io::Error::other("is a directory, not a database file");
             return Err(StoreError::Io { path: path.to_owned(), source });
         }
+        Ok(m) if !m.is_file() => {
+            let source = std::io::Error::other("is not a regular file (a device, FIFO or socket)");
+            return Err(StoreError::Io { path: path.to_owned(), source });
+        }
         Ok(m) if m.len() == 0 => return Ok(Existing::Fresh),
         Ok(_) => {}
     }
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let not_db = |e: rusqlite::Error| match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase(path.to_owned()),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => StoreError::Damaged(path.to_owned(), e.to_string()),
         _ => StoreError::from(e),
     };
-    let conn = Connection::open_with_flags(path, flags).map_err(not_db)?;
+    let conn = open_read_only(path).map_err(not_db)?;
     let tables: i64 = conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0)).map_err(not_db)?;
     let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(not_db)?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(not_db)?;
@@ -171,7 +203,67 @@ fn inspect(path: &Path) -> Result<Existing, StoreError> {
     if found > schema::LATEST {
         return Err(StoreError::TooNew { path: path.to_owned(), found, supported: schema::LATEST });
     }
+    let check: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0)).map_err(not_db)?;
+    if check != "ok" {
+        let what: Vec<&str> = check.lines().filter(|l| !l.starts_with("***")).collect();
+        return Err(StoreError::Damaged(path.to_owned(), format!("quick_check: {}", what.join("; "))));
+    }
     Ok(Existing::Ours)
+}
+
+/// A read-only connection; in a directory where SQLite cannot create the
+/// WAL's shared-memory file, the file is opened as immutable instead.
+fn open_read_only(path: &Path) -> Result<Connection, rusqlite::Error> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    // Another process may be creating or migrating it right now.
+    conn.busy_timeout(Duration::from_secs(5))?;
+    match conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+            ) =>
+        {
+            let uri = format!("file:{}?immutable=1", uri_path(path));
+            Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+        }
+        _ => Ok(conn),
+    }
+}
+
+/// `path` percent-encoded for a `file:` URI.
+fn uri_path(path: &Path) -> String {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    bytes
+        .iter()
+        .map(|&b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The SQLite error while opening or writing, in the words of [`StoreError`].
+fn opening_error(path: &Path, e: StoreError) -> StoreError {
+    let StoreError::Db(text) = &e else { return e };
+    if text.contains("readonly") || text.contains("unable to open") {
+        let dir = path.parent().map_or_else(|| ".".into(), |d| d.display().to_string());
+        StoreError::ReadOnly(path.to_owned(), format!("{text}; is {dir} read-only?"))
+    } else if text.contains("disk is full") || (text.contains("disk I/O error") && disk_full_at(path)) {
+        StoreError::DiskFull(path.to_owned())
+    } else {
+        e
+    }
+}
+
+/// Whether the file system holding `path` has no room for 64 KiB more (an
+/// I/O error from SQLite does not say why; a probe file beside it does).
+fn disk_full_at(path: &Path) -> bool {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let probe = tempfile::tempfile_in(dir)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &[0u8; 65536]).and_then(|()| f.sync_all()));
+    matches!(probe, Err(e) if e.raw_os_error() == Some(28) || e.kind() == std::io::ErrorKind::StorageFull)
 }
 
 impl Store {
@@ -190,12 +282,39 @@ impl Store {
     /// the app always uses [`Store::open`]).
     #[doc(hidden)]
     pub fn open_at_version(path: &Path, version: usize) -> Result<Store, StoreError> {
-        let existing = inspect(path)?;
+        let existing = inspect(path).map_err(|e| opening_error(path, e))?;
+        let mut created = false;
         if matches!(existing, Existing::Fresh) {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_owned(), source: e })?;
+                files::create_private_dir_all(dir)?;
             }
+            created = files::create_private_file(path)?;
         }
+        for p in [path.to_owned(), sidecar(path, "-wal"), sidecar(path, "-shm")] {
+            files::make_private(&p)?;
+        }
+        Self::connect(path, existing, version).map_err(|e| {
+            if created {
+                // Leave no empty or half-made database behind.
+                for p in [path.to_owned(), sidecar(path, "-wal"), sidecar(path, "-shm")] {
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            opening_error(path, e)
+        })
+    }
+
+    /// Opens an existing database for reading only (a read-only directory or
+    /// file): nothing is migrated, recovered or written.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        if matches!(inspect(path)?, Existing::Fresh) {
+            return Err(StoreError::ReadOnly(path.to_owned(), "there is no database to read yet".into()));
+        }
+        let conn = open_read_only(path)?;
+        Ok(Store { conn, path: path.to_owned(), lease: None })
+    }
+
+    fn connect(path: &Path, existing: Existing, version: usize) -> Result<Store, StoreError> {
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -219,6 +338,12 @@ impl Store {
             std::thread::sleep(Duration::from_millis(25));
         }
         Ok(Store { conn, path: path.to_owned(), lease: None })
+    }
+
+    /// `e`, a failure of this database, in words a patient can act on
+    /// (a full disk, a directory that cannot be written).
+    pub fn explain(&self, e: StoreError) -> StoreError {
+        opening_error(&self.path, e)
     }
 
     /// Where this database lives.

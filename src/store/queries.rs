@@ -3,7 +3,7 @@
 //! weekly report (adherence, streak and per-foot progress).
 
 use chrono::{DateTime, Datelike, Duration, IsoWeek, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row};
 
 use super::sessions::{ms_to_utc, SessionRecord};
 use super::{SessionId, Store, StoreError};
@@ -74,19 +74,6 @@ fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Result<SessionRecord, Sto
 const MAX_OFFSET_MS: i64 = 14 * 3_600_000;
 
 impl Store {
-    /// The session already stored from this capture file at this start, if any.
-    pub fn find_import(&self, capture_file: &str, start_utc: DateTime<Utc>) -> Result<Option<SessionId>, StoreError> {
-        let id = self
-            .conn
-            .query_row(
-                "SELECT id FROM sessions WHERE capture_file = ?1 AND start_utc_ms = ?2 ORDER BY id LIMIT 1",
-                params![capture_file, start_utc.timestamp_millis()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(id.map(SessionId))
-    }
-
     /// One session.
     pub fn session(&self, id: SessionId) -> Result<Option<SessionRecord>, StoreError> {
         let sql = format!("{SELECT_SESSIONS} WHERE s.id = ?1 GROUP BY s.id");

@@ -80,7 +80,22 @@ CREATE TABLE settings (
 );
 ";
 
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4)];
+/// v5: the SHA-256 of an imported session's capture, unique (the same
+/// capture is stored once), and the install's random FHIR Patient id.
+const V5: &str = "
+ALTER TABLE sessions ADD COLUMN capture_sha256 TEXT;
+CREATE UNIQUE INDEX sessions_by_capture ON sessions(capture_sha256) WHERE capture_sha256 IS NOT NULL;
+CREATE TABLE install (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    patient_uuid TEXT NOT NULL
+);
+INSERT INTO install (id, patient_uuid)
+SELECT 1, substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-'
+    || substr('89ab', 1 + abs(random() % 4), 1) || substr(h, 18, 3) || '-' || substr(h, 21, 12)
+FROM (SELECT lower(hex(randomblob(16))) AS h);
+";
+
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)];
 
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {

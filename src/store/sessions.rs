@@ -96,7 +96,11 @@ pub(super) fn ms_to_utc(ms: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("timestamp {ms} ms is out of range")))
 }
 
-fn insert_session(tx: &Transaction<'_>, s: &NewSession, owner: Option<&str>) -> Result<SessionId, StoreError> {
+pub(super) fn insert_session(
+    tx: &Transaction<'_>,
+    s: &NewSession,
+    owner: Option<&str>,
+) -> Result<SessionId, StoreError> {
     check_pain(s.pain_before)?;
     if !s.hold_s.is_finite() || s.hold_s < 0.0 {
         return Err(StoreError::Invalid(format!("hold must be a positive number of seconds, not {}", s.hold_s)));
@@ -121,7 +125,7 @@ fn insert_session(tx: &Transaction<'_>, s: &NewSession, owner: Option<&str>) -> 
     Ok(SessionId(tx.last_insert_rowid()))
 }
 
-fn insert_rep(tx: &Transaction<'_>, id: SessionId, r: &Rep) -> Result<u32, StoreError> {
+pub(super) fn insert_rep(tx: &Transaction<'_>, id: SessionId, r: &Rep) -> Result<u32, StoreError> {
     check_rep(r)?;
     let status: Option<String> =
         tx.query_row("SELECT status FROM sessions WHERE id = ?1", [id.0], |row| row.get(0)).optional()?;
@@ -151,7 +155,7 @@ fn insert_rep(tx: &Transaction<'_>, id: SessionId, r: &Rep) -> Result<u32, Store
     Ok(idx)
 }
 
-fn close_session(tx: &Transaction<'_>, id: SessionId, e: &EndSession) -> Result<(), StoreError> {
+pub(super) fn close_session(tx: &Transaction<'_>, id: SessionId, e: &EndSession) -> Result<(), StoreError> {
     check_pain(e.pain_after)?;
     if e.status == SessionStatus::Open {
         return Err(StoreError::Invalid("a session cannot end as `open`".into()));

@@ -121,7 +121,7 @@ INSERT INTO reps VALUES (7, 1, 1.0, 9.0, 10.0, 20.0, 30.0, 3.0, 3.5, 9.2);
 INSERT INTO reps VALUES (7, 2, 10.0, 19.0, 12.0, 22.0, 34.0, 3.0, 3.5, 19.2);
 ";
 
-/// Rows written with the v2 schema (no session owner), one session left open.
+/// Rows written with the v2 schema (no session owner, no capture digest, no install row), one session left open.
 const V2_DATA: &str = "
 INSERT INTO plan VALUES (1, 'post-op', 'both', 25, 5.0, 3, 4, '08:00,20:00');
 INSERT INTO sensors VALUES ('AA:BB', 'APS-36C0', '1.4.0', 1763700000000, 80);
@@ -137,8 +137,8 @@ INSERT INTO reps VALUES (8, 1, 1.0, 9.0, 10.0, 20.0, 30.0, 3.0, 3.5, 9.2);
 
 #[test]
 fn every_earlier_schema_migrates_up_keeping_its_data() {
-    // v3 added only a nullable column: the v2 rows fit it unchanged.
-    let versions: Vec<(usize, &str)> = vec![(1, V1_DATA), (2, V2_DATA), (3, V2_DATA)];
+    // v3 (a nullable column) and v4 (a new table) leave the v2 rows as they are.
+    let versions: Vec<(usize, &str)> = vec![(1, V1_DATA), (2, V2_DATA), (3, V2_DATA), (4, V2_DATA)];
     assert_eq!(versions.len(), Store::latest_schema_version() - 1, "add a case for each new schema version");
     for (version, data) in versions {
         let dir = tempfile::tempdir().expect("tempdir");

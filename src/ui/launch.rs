@@ -31,6 +31,20 @@ pub enum ServeError {
     Runtime(std::io::Error),
     #[error("{0}")]
     AnotherApp(String),
+    #[error("{0} is reachable from other machines: pass --lan to serve the local network (the printed URL's token is then the only way in)")]
+    NotLoopback(SocketAddr),
+    #[error("ANKLEPUMP_SERVE_TOKEN must be at least 16 characters of A-Z a-z 0-9 - . _ ~")]
+    BadToken,
+}
+
+impl ServeError {
+    /// The exit code: 2 for a refused command line or environment, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ServeError::NotLoopback(_) | ServeError::BadToken => 2,
+            _ => 1,
+        }
+    }
 }
 
 /// Opens the app in a desktop window; returns when the window closes, at once
@@ -104,19 +118,25 @@ pub fn router_for(hub: Hub) -> Router {
     )
 }
 
-/// Serves the app on `addr` until Ctrl-C.
-pub async fn serve(addr: SocketAddr, cfg: RuntimeConfig) -> Result<(), ServeError> {
+/// Serves the app on `addr` until Ctrl-C, behind the [`guard`](super::guard)
+/// (token, Host, Origin, connection cap); prints the URL to open on stdout.
+/// The hub starts before the listener is bound: a second app on the same
+/// database is refused before it takes a port.
+pub async fn serve(addr: SocketAddr, lan: bool, cfg: RuntimeConfig) -> Result<(), ServeError> {
+    let gate = super::guard::Gate::new(addr, lan)?;
     let hub = Hub::start(cfg);
     if let Some(m) = hub.another_app() {
         return Err(ServeError::AnotherApp(m.to_string()));
     }
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| ServeError::Bind(addr, e))?;
     let local = listener.local_addr().map_err(ServeError::Serve)?;
-    println!("AnklePump is served at http://{local}/");
-    if !local.ip().is_loopback() {
-        eprintln!("anklepump: warning: {local} is reachable from other machines");
+    let gate = gate.bound_to(local);
+    println!("{}", gate.url());
+    if lan {
+        super::guard::print_qr(&gate.url());
     }
-    let res = axum::serve(listener, router_for(hub.clone()))
+    let app = router_for(hub.clone()).layer(axum::middleware::from_fn_with_state(gate, super::guard::check));
+    let res = axum::serve(super::guard::Capped::new(listener, super::guard::MAX_CONNECTIONS), app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -128,7 +148,7 @@ pub async fn serve(addr: SocketAddr, cfg: RuntimeConfig) -> Result<(), ServeErro
 }
 
 /// `serve` on a fresh multi-thread tokio runtime.
-pub fn serve_blocking(addr: SocketAddr, cfg: RuntimeConfig) -> Result<(), ServeError> {
+pub fn serve_blocking(addr: SocketAddr, lan: bool, cfg: RuntimeConfig) -> Result<(), ServeError> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(ServeError::Runtime)?;
-    rt.block_on(serve(addr, cfg))
+    rt.block_on(serve(addr, lan, cfg))
 }

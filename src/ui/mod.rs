@@ -13,6 +13,7 @@ use crate::runtime::view::{AppView, LinkState, Screen};
 use crate::runtime::{Command, Hub};
 use crate::sensor::capture::Side;
 
+pub mod guard;
 pub mod history;
 pub mod launch;
 pub mod pair;

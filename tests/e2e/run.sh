@@ -27,14 +27,18 @@ log="$work/server.log"
 # A fresh database for the run: the test expects exactly the sessions it records.
 # The demo link drops 9 s into each session for 3 s: the test sees "Reconnecting…" and the resume.
 # A session with no tab attached for 4 s is saved as interrupted (the app's default: 2 minutes).
-ANKLEPUMP_ORPHAN_AFTER_S=4 ANKLEPUMP_DEMO_DROPOUT=9:3 "$bin" --db "$work/e2e.sqlite3" serve --addr "127.0.0.1:$port" >"$log" 2>&1 &
+# `serve` answers only with its access token: the URL it prints carries it (stdout, one line).
+ANKLEPUMP_ORPHAN_AFTER_S=4 ANKLEPUMP_DEMO_DROPOUT=9:3 "$bin" --db "$work/e2e.sqlite3" serve --addr "127.0.0.1:$port" >"$work/url" 2>"$log" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
+url=""
 for _ in $(seq 1 100); do
-  if grep -q "served at" "$log"; then break; fi
+  url="$(grep -m1 -o 'http://[^ ]*?token=[A-Za-z0-9._~-]*' "$work/url" || true)"
+  if [[ -n $url ]]; then break; fi
   if ! kill -0 "$server" 2>/dev/null; then cat "$log"; echo "server exited" >&2; exit 1; fi
   sleep 0.1
 done
-E2E_EXPECT_DROPOUT=1 APP_URL="http://127.0.0.1:$port/" node "$here/e2e.mjs"
-APP_URL="http://127.0.0.1:$port/" node "$here/settings.mjs"
+[[ -n $url ]] || { cat "$log"; echo "serve printed no URL" >&2; exit 1; }
+E2E_EXPECT_DROPOUT=1 APP_URL="$url" node "$here/e2e.mjs"
+APP_URL="$url" node "$here/settings.mjs"

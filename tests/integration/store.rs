@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::support::{anklepump_db as anklepump, ok, trace};
 
-fn history(db: &Path) -> Value {
+pub(crate) fn history(db: &Path) -> Value {
     serde_json::from_str(&ok(&anklepump(db, &["history", "--json"]))).expect("history JSON")
 }
 
@@ -61,6 +61,8 @@ fn import_stores_the_capture_as_a_session_with_every_rep() {
 
     let again = anklepump(&db, &["import", p01.to_str().expect("path"), "--at", "2026-11-17T09:00:00-05:00"]);
     assert!(ok(&again).contains("already stored as session 1"));
+    let later = anklepump(&db, &["import", p01.to_str().expect("path"), "--at", "2026-11-18T09:00:00-05:00"]);
+    assert!(ok(&later).contains("already stored as session 1"), "the same capture, whatever start is claimed");
     assert_eq!(history(&db)["sessions"].as_array().map(Vec::len), Some(1), "importing twice adds nothing");
 }
 
