@@ -21,6 +21,7 @@ use crate::sensor::capture::Side;
 
 mod flow;
 mod link_io;
+pub mod patient;
 mod progress;
 pub mod records;
 pub mod sensor;
@@ -64,6 +65,8 @@ pub enum Command {
     ExportFhir,
     OpenDay(Option<NaiveDate>),
     OpenSession(Option<u64>),
+    /// The patient's presentation: side at start, posture, voice, downloads (`patient`).
+    Patient(patient::PatientCommand),
 }
 
 /// Where the runtime finds things.
@@ -178,6 +181,7 @@ impl Runtime {
                 r.flush();
             }
         }
+        let field = patient::settings_field(&cmd);
         let v = &mut self.view;
         match cmd {
             Command::Navigate(s) => v.screen = s,
@@ -260,6 +264,10 @@ impl Runtime {
                     v.screen = Screen::History;
                 }
             }
+            Command::Patient(c) => self.patient(c, now),
+        }
+        if field.is_some() {
+            self.view.settings.message_at = field;
         }
         self.refresh(now);
     }

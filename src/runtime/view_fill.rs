@@ -6,6 +6,7 @@ use super::records::Records;
 use super::view::{AppView, DayBar, PresetChoice, RomWeek, SettingsView};
 use super::Now;
 use crate::core::plan::{Plan, Preset};
+use crate::core::words::summary::Previous;
 
 pub fn settings(v: &mut SettingsView, plan: &Plan) {
     v.preset = match plan.preset {
@@ -18,6 +19,32 @@ pub fn settings(v: &mut SettingsView, plan: &Plan) {
     v.hold_s = plan.hold_s.round().max(0.0) as u32;
     v.sides = plan.sides;
     v.reminders = !plan.reminders.is_empty();
+    let info = plan.preset.info();
+    v.reps_range = info.reps_range;
+    v.hold_range = (info.hold_range_s.0.round() as u32, info.hold_range_s.1.round() as u32);
+}
+
+/// Today's side, the rest after a sharp-pain stop, and the last session on this foot.
+fn patient(v: &mut AppView, records: &Records, plan: &Plan, today: chrono::NaiveDate) {
+    use super::view::{EndReason, SessionStage};
+    v.today.side = v.session.side.or(plan.sides.single()).or(Some(crate::sensor::capture::Side::Right));
+    v.today.rest_today = v.history.sessions.iter().any(|s| s.date == today && s.end == EndReason::Pain);
+    if v.today.rest_today {
+        v.today.reminder = None;
+        v.today.next_due = "tomorrow".into();
+    }
+    // The current session is not in History until its pain is answered: look while it runs or asks.
+    if matches!(v.session.stage, SessionStage::Running | SessionStage::AskPain) {
+        v.session.hold_s = plan.hold_s;
+        let side = v.session.side;
+        v.session.previous = v.history.sessions.iter().find(|s| Some(s.side) == side && s.done > 0).and_then(|s| {
+            let reps = records.reps(s.id);
+            (!reps.is_empty()).then(|| Previous {
+                day: s.date.format("%a %-d %b").to_string(),
+                mean_rom_deg: reps.iter().map(|r| r.rom_deg).sum::<f64>() / reps.len() as f64,
+            })
+        });
+    }
 }
 
 pub fn from_store(v: &mut AppView, records: &Records, plan: &Plan, now: Now, running: bool) {
@@ -54,6 +81,7 @@ pub fn from_store(v: &mut AppView, records: &Records, plan: &Plan, now: Now, run
     v.today.band = band;
     v.today.next_due = due;
     v.today.reminder = reminder;
+    patient(v, records, plan, today);
 
     let p = &mut v.progress;
     p.band = band;
@@ -80,7 +108,7 @@ pub fn from_store(v: &mut AppView, records: &Records, plan: &Plan, now: Now, run
         })
         .collect();
     p.chart_alt = crate::chart::title(&report);
-    p.chart_svg = match crate::chart::weekly_svg(&report) {
+    p.chart_svg = match crate::chart::weekly_svg_for_width(&report, p.chart_width) {
         Ok(svg) => Some(svg),
         Err(e) => {
             tracing::warn!("{e}");

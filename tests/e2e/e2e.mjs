@@ -121,7 +121,7 @@ try {
   await axeCheck(page, 'session-pain');
   await page.getByRole('button', { name: 'Pain 2 of 10' }).click();
   await page.getByRole('heading', { name: 'Summary' }).waitFor();
-  check(await page.getByText('3 reps done. Pain: 2 of 10.').isVisible(), 'summary: 3 reps, pain 2');
+  check(await page.getByText('You did 3 reps.').isVisible() && await page.getByText('Pain: 2 of 10 — mild.').isVisible(), 'summary: 3 reps, pain 2');
   const rows = await page.locator('table tbody tr').count();
   check(rows === 3, `summary table lists 3 reps (got ${rows})`);
   await axeCheck(page, 'session-summary');
