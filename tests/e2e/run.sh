@@ -36,3 +36,4 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 E2E_EXPECT_DROPOUT=1 APP_URL="http://127.0.0.1:$port/" node "$here/e2e.mjs"
+APP_URL="http://127.0.0.1:$port/" node "$here/patient.mjs"   # issue 11: the patient's session
