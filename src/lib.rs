@@ -5,6 +5,7 @@ pub mod chart;
 pub mod cli;
 pub mod core;
 pub mod link;
+pub mod notify;
 pub mod runtime;
 pub mod sensor;
 pub mod store;

@@ -1,13 +1,15 @@
 //! The `anklepump` binary: subcommands do headless work (and `serve` serves
 //! the app to a browser); no subcommand opens the app — on a desktop by
 //! starting `anklepump-desktop` beside this binary (the window's WebKitGTK
-//! stays out of the headless commands), on a phone directly.
+//! stays out of the headless commands), on a phone directly. `tracing`
+//! diagnostics go to stderr (`RUST_LOG`, default `warn`).
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
+    anklepump::cli::init_logging();
     let cli = anklepump::cli::Cli::parse();
     match cli.command {
         Some(cmd) => anklepump::cli::run_with_db(cmd, cli.db),

@@ -9,12 +9,18 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    anklepump::cli::init_logging();
     let cli = anklepump::cli::Cli::parse();
     match cli.command {
         Some(cmd) => anklepump::cli::run_with_db(cmd, cli.db),
-        None => {
-            anklepump::ui::launch::desktop(anklepump::runtime::RuntimeConfig::from_env().with_db(cli.db.as_deref()));
-            ExitCode::SUCCESS
-        }
+        None => match anklepump::ui::launch::desktop(
+            anklepump::runtime::RuntimeConfig::from_env().with_db(cli.db.as_deref()),
+        ) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("anklepump: {e}");
+                ExitCode::from(1)
+            }
+        },
     }
 }

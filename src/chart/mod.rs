@@ -180,7 +180,9 @@ fn draw_days<DB: DrawingBackend>(
     let days = &r.adherence.days;
     let band = r.plan.sessions_per_day;
     let top = days.iter().map(|d| d.done).max().unwrap_or(0).max(band.max) as f64 + 1.0;
-    let caption = if l.narrow {
+    let caption = if r.plan.per_hour() {
+        format!("Waking hours with a session (plan {})", band.max)
+    } else if l.narrow {
         format!("Sessions per day (plan {}–{})", band.min, band.max)
     } else {
         format!("Sessions per day (plan {}–{}, shaded): green within, dark blue above", band.min, band.max)

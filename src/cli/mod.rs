@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod analyze;
+mod backup;
 mod link;
+mod remind;
 mod replay;
 mod report;
 mod simulate;
@@ -116,8 +118,8 @@ pub enum Command {
     },
     /// Show the exercise plan, or change it.
     Plan {
-        /// general, post-op or custom (resets the other values to the preset's).
-        #[arg(long, value_parser = |s: &str| crate::core::plan::Preset::parse(s).ok_or(format!("{s:?} is not general, post-op or custom")))]
+        /// general, post-op, custom or hourly (resets the other values to the preset's).
+        #[arg(long, value_parser = |s: &str| crate::core::plan::Preset::parse(s).ok_or(format!("{s:?} is not general, post-op, custom or hourly")))]
         preset: Option<crate::core::plan::Preset>,
         /// left, right or both.
         #[arg(long, value_parser = |s: &str| crate::core::plan::Sides::parse(s).ok_or(format!("{s:?} is not left, right or both")))]
@@ -169,6 +171,22 @@ pub enum Command {
         #[arg(long, value_parser = parse_side)]
         side: Option<crate::sensor::capture::Side>,
     },
+    /// Remind at each reminder time until stopped (desktop notifications); daily automatic backups.
+    Remind {
+        /// Install a systemd user unit and an XDG autostart entry instead, so reminders survive a reboot.
+        #[arg(long)]
+        install: bool,
+        /// Pretend the clock starts at this RFC 3339 instant (tests, demos).
+        #[arg(long, hide = true)]
+        now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    },
+    /// Write a consistent copy of the database (safe while a session records).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Replace the database with a backup, after checking it (the current one is kept beside it).
+    Restore { file: PathBuf },
     /// Serve the app to a browser (Dioxus liveview), on loopback by default.
     Serve {
         /// Address to listen on.
@@ -179,11 +197,6 @@ pub enum Command {
 
 fn parse_side(s: &str) -> Result<crate::sensor::capture::Side, String> {
     crate::sensor::capture::Side::parse(s).ok_or_else(|| format!("`{s}` is not left or right"))
-}
-
-/// Runs a headless subcommand without a `--db` override.
-pub fn run(cmd: Command) -> ExitCode {
-    run_with_db(cmd, None)
 }
 
 /// Runs a headless subcommand; `db` is the global `--db` option.
@@ -212,6 +225,9 @@ pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
         Command::ReplaySession { file, speed, side } => replay::run(db, &file, speed, side),
         Command::Scan { seconds, json } => link::scan(seconds, json),
         Command::Record { device, seconds, out, side } => link::record(device.as_deref(), seconds, &out, side),
+        Command::Remind { install, now } => remind::run(db, install, now),
+        Command::Backup { out } => backup::backup(db, &out),
+        Command::Restore { file } => backup::restore_cmd(db, &file),
         Command::Serve { addr } => {
             let cfg = crate::runtime::RuntimeConfig::from_env().with_db(db);
             match crate::ui::launch::serve_blocking(addr, cfg) {
@@ -223,4 +239,11 @@ pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
             }
         }
     }
+}
+
+/// Diagnostics (`tracing`) on stderr: warnings and worse unless `RUST_LOG` says otherwise.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }

@@ -153,10 +153,6 @@ impl Coach {
         self.step
     }
 
-    pub fn reps_done(&self) -> u32 {
-        self.reps
-    }
-
     /// Feeds what one notification produced: its events, then the live state after it.
     pub fn update(&mut self, events: &[Event], live: &LiveState) {
         for e in events {

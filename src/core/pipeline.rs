@@ -97,10 +97,6 @@ impl Pipeline {
         self.trace.take().unwrap_or_default()
     }
 
-    pub fn config(&self) -> SensorConfig {
-        self.cfg
-    }
-
     pub fn counters(&self) -> Counters {
         Counters {
             samples: self.timeline.samples,

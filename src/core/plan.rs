@@ -7,10 +7,14 @@
 //! Presets follow the clinical texts: General — 1–2 sessions a day; Post-op —
 //! 3–4 a day; both default to 20 reps (10–30, progressing toward 50–60) with
 //! 3–5 s holds (post-op may hold up to 10 s); Custom lets the user choose.
+//! Hourly (long sitting, travel, bed rest) is a short session every waking
+//! hour, counted per hour: see [`waking`].
 
 pub mod adherence;
 pub mod facts;
 pub mod progress;
+pub mod reminders;
+pub mod waking;
 
 use chrono::{Datelike, IsoWeek, NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
@@ -21,6 +25,8 @@ use crate::sensor::capture::Side;
 pub use adherence::{day_adherence, streak, week_adherence, BandStatus, DayAdherence, Streak, WeekAdherence};
 pub use facts::{local_date, RepStats, SessionFacts, SessionStatus};
 pub use progress::{progress, SideProgress, WeekReport, WeekStats};
+pub use reminders::{decide, next_reminder, today_next, NextDue, QuietHours, ReminderDecision, Silence};
+pub use waking::WakingHours;
 
 /// A starting plan from the clinical texts, or the user's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -29,6 +35,8 @@ pub enum Preset {
     General,
     PostOp,
     Custom,
+    /// A short session every waking hour (long sitting, travel, bed rest).
+    Hourly,
 }
 
 /// What a preset prescribes.
@@ -48,13 +56,14 @@ pub struct PresetInfo {
 }
 
 impl Preset {
-    pub const ALL: [Preset; 3] = [Preset::General, Preset::PostOp, Preset::Custom];
+    pub const ALL: [Preset; 4] = [Preset::General, Preset::PostOp, Preset::Custom, Preset::Hourly];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Preset::General => "general",
             Preset::PostOp => "post-op",
             Preset::Custom => "custom",
+            Preset::Hourly => "hourly",
         }
     }
 
@@ -63,6 +72,7 @@ impl Preset {
             "general" => Some(Preset::General),
             "post-op" | "postop" => Some(Preset::PostOp),
             "custom" => Some(Preset::Custom),
+            "hourly" => Some(Preset::Hourly),
             _ => None,
         }
     }
@@ -90,6 +100,15 @@ impl Preset {
                 reps_range: (1, 100),
                 hold_default_s: 3.0,
                 hold_range_s: (0.0, 10.0),
+                ..base
+            },
+            // See `waking` for the source; the band is the default waking day's hours.
+            Preset::Hourly => PresetInfo {
+                label: "Hourly",
+                sessions_per_day: WakingHours::default().band(),
+                reps_default: 10,
+                reps_range: (10, 20),
+                reps_goal: (10, 20),
                 ..base
             },
         }
@@ -159,6 +178,9 @@ pub struct Plan {
     pub sessions_per_day: DayBand,
     /// Local times of day for reminders.
     pub reminders: Vec<NaiveTime>,
+    /// The waking day an hourly plan spreads its sessions over.
+    #[serde(default)]
+    pub waking: WakingHours,
 }
 
 /// A plan the presets do not allow.
@@ -172,14 +194,18 @@ pub enum PlanError {
     Band { min: u32, max: u32 },
     #[error("a {preset} plan keeps its own band of {min}–{max} sessions a day")]
     PresetBand { preset: &'static str, min: u32, max: u32 },
+    #[error("waking hours must start before they end, within 00–24, not {start:02}–{end:02}")]
+    Waking { start: u32, end: u32 },
 }
 
 impl Plan {
     /// The preset's defaults for the given feet.
     pub fn from_preset(preset: Preset, sides: Sides) -> Self {
         let info = preset.info();
+        let waking = WakingHours::default();
         let reminders = match preset {
             Preset::PostOp => vec![t(8, 0), t(12, 0), t(16, 0), t(20, 0)],
+            Preset::Hourly => waking.hour_starts(),
             _ => vec![t(9, 0), t(18, 0)],
         };
         Plan {
@@ -189,7 +215,22 @@ impl Plan {
             hold_s: info.hold_default_s,
             sessions_per_day: info.sessions_per_day,
             reminders,
+            waking,
         }
+    }
+
+    /// The plan with another waking day; an hourly plan's band and reminders follow it.
+    pub fn with_waking(self, waking: WakingHours) -> Self {
+        if self.preset == Preset::Hourly {
+            Plan { sessions_per_day: waking.band(), reminders: waking.hour_starts(), waking, ..self }
+        } else {
+            Plan { waking, ..self }
+        }
+    }
+
+    /// Adherence counts waking hours with a session, not sessions.
+    pub fn per_hour(&self) -> bool {
+        self.preset == Preset::Hourly
     }
 
     /// Checks the plan against its preset's limits.
@@ -203,7 +244,16 @@ impl Plan {
         if !(self.hold_s.is_finite() && self.hold_s >= hmin && self.hold_s <= hmax) {
             return Err(PlanError::Hold { preset: info.label, min: hmin, max: hmax, got: self.hold_s });
         }
+        self.waking.validate()?;
         let band = self.sessions_per_day;
+        if self.preset == Preset::Hourly {
+            let b = self.waking.band();
+            return if band == b {
+                Ok(())
+            } else {
+                Err(PlanError::PresetBand { preset: info.label, min: b.min, max: b.max })
+            };
+        }
         if band.min == 0 || band.min > band.max || band.max > 12 {
             return Err(PlanError::Band { min: band.min, max: band.max });
         }
@@ -221,7 +271,7 @@ impl Default for Plan {
     }
 }
 
-fn t(h: u32, m: u32) -> NaiveTime {
+pub(crate) fn t(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
 }
 
@@ -263,6 +313,24 @@ mod tests {
         assert!(matches!(Plan { sessions_per_day: band, ..g.clone() }.validate(), Err(PlanError::PresetBand { .. })));
         let custom = Plan { preset: Preset::Custom, sessions_per_day: band, reps_per_session: 5, ..g };
         assert!(custom.validate().is_ok());
+    }
+
+    #[test]
+    fn the_hourly_preset_is_a_short_session_every_waking_hour() {
+        let h = Plan::from_preset(Preset::Hourly, Sides::Left);
+        assert_eq!(h.sessions_per_day, DayBand { min: 12, max: 12 }, "08:00–20:00 is 12 waking hours");
+        assert_eq!(h.reminders.len(), 12);
+        assert_eq!((h.reminders[0], h.reminders[11]), (t(8, 0), t(19, 0)));
+        assert_eq!(h.reps_per_session, 10);
+        assert!(h.validate().is_ok());
+        assert!(matches!(Plan { reps_per_session: 25, ..h.clone() }.validate(), Err(PlanError::Reps { .. })));
+        let longer = h.clone().with_waking(WakingHours { start_h: 7, end_h: 23 });
+        assert_eq!((longer.sessions_per_day.max, longer.reminders.len()), (16, 16));
+        assert!(longer.validate().is_ok(), "an hourly plan may have more than 12 sessions");
+        let bad = Plan { waking: WakingHours { start_h: 20, end_h: 8 }, ..h.clone() };
+        assert!(matches!(bad.validate(), Err(PlanError::Waking { .. })));
+        let general = Plan::default().with_waking(WakingHours { start_h: 7, end_h: 23 });
+        assert_eq!(general.sessions_per_day, DayBand { min: 1, max: 2 }, "other presets keep their band");
     }
 
     #[test]

@@ -57,8 +57,11 @@ pub struct DeviceInfo {
 }
 
 /// The state of the link, as the user sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LinkState {
+    /// No link yet (or the sensor was forgotten).
+    #[default]
+    NotConnected,
     Connecting,
     Connected,
     /// The link dropped; retrying with backoff ("reconnecting…").
@@ -71,6 +74,7 @@ impl LinkState {
     /// Words for a status line.
     pub fn describe(self) -> &'static str {
         match self {
+            LinkState::NotConnected => "not connected",
             LinkState::Connecting => "connecting…",
             LinkState::Connected => "connected",
             LinkState::Reconnecting => "reconnecting…",
@@ -150,52 +154,4 @@ pub trait Link {
     async fn disconnect(&mut self) -> Result<(), LinkError>;
     /// The event stream of the current connection (once).
     fn take_events(&mut self) -> Option<UnboundedReceiver<LinkEvent>>;
-}
-
-/// Either a real sensor or the demo sensor, for callers that pick at run time.
-pub enum AnyLink {
-    Ble(Box<BleLink>),
-    Demo(Box<DemoLink>),
-}
-
-macro_rules! delegate {
-    ($self:ident, $l:ident => $e:expr) => {
-        match $self {
-            AnyLink::Ble($l) => $e,
-            AnyLink::Demo($l) => $e,
-        }
-    };
-}
-
-impl Link for AnyLink {
-    async fn scan(&mut self, duration: Duration) -> Result<Vec<Found>, LinkError> {
-        delegate!(self, l => l.scan(duration).await)
-    }
-    async fn connect(&mut self, id: &str) -> Result<DeviceInfo, LinkError> {
-        delegate!(self, l => l.connect(id).await)
-    }
-    fn device_info(&self) -> Option<&DeviceInfo> {
-        delegate!(self, l => l.device_info())
-    }
-    async fn read_config(&mut self) -> Result<SensorConfig, LinkError> {
-        delegate!(self, l => l.read_config().await)
-    }
-    async fn write_config(&mut self, cfg: SensorConfig) -> Result<(), LinkError> {
-        delegate!(self, l => l.write_config(cfg).await)
-    }
-    async fn start_streaming(&mut self) -> Result<(), LinkError> {
-        delegate!(self, l => l.start_streaming().await)
-    }
-    async fn stop_streaming(&mut self) -> Result<(), LinkError> {
-        delegate!(self, l => l.stop_streaming().await)
-    }
-    async fn identify(&mut self) -> Result<(), LinkError> {
-        delegate!(self, l => l.identify().await)
-    }
-    async fn disconnect(&mut self) -> Result<(), LinkError> {
-        delegate!(self, l => l.disconnect().await)
-    }
-    fn take_events(&mut self) -> Option<UnboundedReceiver<LinkEvent>> {
-        delegate!(self, l => l.take_events())
-    }
 }

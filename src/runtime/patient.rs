@@ -3,8 +3,11 @@
 //! and exports handed to the browser as downloads (or the export folder
 //! opened on the desktop).
 
-use super::view::{Download, Posture, SettingsField};
+use super::records::Records;
+use super::store_io::StoreJob;
+use super::view::{Download, Posture, SessionRecord, SettingsField};
 use super::{Command, Now, Runtime};
+use crate::core::plan::SessionStatus;
 use crate::sensor::capture::Side;
 
 /// The chart is drawn between these widths (CSS px).
@@ -44,7 +47,18 @@ pub(super) fn settings_field(cmd: &Command) -> Option<SettingsField> {
     })
 }
 
+/// The newest closed session with reps on `side` (the one the end of a session compares with).
+pub(super) fn previous(sessions: &[SessionRecord], side: Option<Side>) -> Option<&SessionRecord> {
+    sessions.iter().find(|s| Some(s.side) == side && s.done > 0 && s.end != SessionStatus::Open)
+}
+
 impl Runtime {
+    /// The session whose reps the store should read for the comparison, while one runs.
+    pub(super) fn previous_id(&self) -> Option<u64> {
+        let v = &self.view;
+        self.running.as_ref().and_then(|_| previous(&v.history.sessions, v.session.side)).map(|s| s.id)
+    }
+
     pub(super) fn patient(&mut self, cmd: PatientCommand, now: Now) {
         let s = &mut self.view.settings;
         match cmd {
@@ -57,49 +71,51 @@ impl Runtime {
             PatientCommand::SetTones(on) => s.sound.tones = on,
             PatientCommand::SetVolume(v) => s.sound.volume_pct = v.min(100),
             PatientCommand::SetChartWidth(w) => self.view.progress.chart_width = w.clamp(CHART_WIDTH.0, CHART_WIDTH.1),
-            PatientCommand::Download { fhir } => {
-                let res = self.downloads(fhir);
-                let s = &mut self.view.settings;
-                match res {
-                    Ok(files) => {
-                        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-                        s.message = Some(format!("Downloading {} — your browser saves it.", names.join(" and ")));
-                        s.downloads = files;
-                        s.download_seq += 1;
-                    }
-                    Err(e) => s.message = Some(e),
-                }
-            }
-            PatientCommand::OpenExportFolder => {
-                let res = match self.records.as_ref() {
-                    None => Err("Sessions are not being saved, so there is no export folder.".to_string()),
-                    Some(r) => r.export_csv().and_then(|_| open_folder(&r.export_dir())),
-                };
-                self.view.settings.message = Some(res.unwrap_or_else(|e| e));
-            }
+            PatientCommand::Download { fhir } => self.job(StoreJob::Download { fhir }, now),
+            PatientCommand::OpenExportFolder => self.job(StoreJob::OpenExportFolder, now),
         }
     }
 
-    /// Runs the export and reads back what it wrote, as files for the browser.
-    fn downloads(&self, fhir: bool) -> Result<Vec<Download>, String> {
-        let r = self.records.as_ref().ok_or("Sessions are not being saved, so there is nothing to export.")?;
-        let files: &[(&str, &str)] = if fhir {
-            r.export_fhir()?;
-            &[("anklepump-fhir.json", "application/fhir+json")]
-        } else {
-            r.export_csv()?;
-            &[("sessions.csv", "text/csv"), ("reps.csv", "text/csv")]
-        };
-        let dir = r.export_dir();
-        files
-            .iter()
-            .map(|(name, mime)| {
-                let path = dir.join(name);
-                let content =
-                    std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                Ok(Download { name: (*name).into(), mime: (*mime).into(), content })
-            })
-            .collect()
+    /// The exported files arrived from the store task: hand them to the browser.
+    pub(super) fn got_downloads(&mut self, res: Result<Vec<Download>, String>) {
+        let s = &mut self.view.settings;
+        match res {
+            Ok(files) => {
+                let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+                s.message = Some(format!("Downloading {} — your browser saves it.", names.join(" and ")));
+                s.downloads = files;
+                s.download_seq += 1;
+            }
+            Err(e) => s.message = Some(e),
+        }
+    }
+}
+
+/// Runs the export and reads back what it wrote, as files for the browser (in the store task).
+pub(super) fn downloads(r: &Records, fhir: bool) -> Result<Vec<Download>, String> {
+    let files: &[(&str, &str)] = if fhir {
+        r.export_fhir().map_err(|e| e.to_string())?;
+        &[("anklepump-fhir.json", "application/fhir+json")]
+    } else {
+        r.export_csv().map_err(|e| e.to_string())?;
+        &[("sessions.csv", "text/csv"), ("reps.csv", "text/csv")]
+    };
+    let dir = r.export_dir();
+    files
+        .iter()
+        .map(|(name, mime)| {
+            let path = dir.join(name);
+            let content = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Ok(Download { name: (*name).into(), mime: (*mime).into(), content })
+        })
+        .collect()
+}
+
+/// Exports the CSV and opens the folder it went to (in the store task).
+pub(super) fn open_export_folder(r: &Records) -> String {
+    match r.export_csv() {
+        Ok(_) => open_folder(&r.export_dir()).unwrap_or_else(|e| e),
+        Err(e) => e.to_string(),
     }
 }
 

@@ -1,16 +1,17 @@
 //! Sensors through the link module: what the runtime asks the link to do
-//! (`Effect`, executed by `link_io` in the coroutine, since link calls are
+//! (`Effect`, performed by the hub's link task `link_io`, since link calls are
 //! async) and what it does with the answers and the link's events: the scan
 //! list, connecting and remembering (the demo sensor like any other),
 //! battery and link state ("reconnecting…" during a session, which resumes
 //! when the link is back), and IMU notifications into the running session.
 
+use super::store_io::StoreJob;
 use super::view::{DeviceRow, EndReason, LinkState, Screen};
 use super::{Now, Runtime, DEMO_ID};
-use crate::link::{DeviceInfo, Found, LinkError, LinkEvent, LinkState as WireState};
+use crate::link::{DeviceInfo, Found, LinkError, LinkEvent};
 use crate::sensor::protocol::SensorConfig;
 
-/// A link operation the coroutine performs for the runtime.
+/// A link operation the link task performs for the runtime.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Scan,
@@ -75,9 +76,8 @@ impl Runtime {
                 } else {
                     "Demo sensor (simulated)".to_string()
                 };
-                if let Some(Err(e)) = self.records.as_mut().map(|r| r.remember(id, &name, info.battery, &now)) {
-                    tracing::warn!("cannot remember the sensor: {e}");
-                }
+                let battery = info.battery;
+                self.job(StoreJob::Remember { id: id.to_string(), name: name.clone(), battery, now }, now);
                 let v = &mut self.view;
                 v.sensor.name = Some(name.clone());
                 v.sensor.demo = demo;
@@ -101,7 +101,7 @@ impl Runtime {
                 let reps = run.live.push_notification(rx_ms, &payload);
                 run.live.fill(&mut self.view.session);
                 let done = run.live.done();
-                self.save_reps(&reps);
+                self.save_reps(reps, now);
                 if done {
                     self.stop_session(EndReason::Completed, now);
                 }
@@ -111,15 +111,8 @@ impl Runtime {
             }
             LinkEvent::Battery(_) => {}
             LinkEvent::Status(s) => self.on_status(s.streaming, now),
-            LinkEvent::State(s) => {
-                let state = match s {
-                    WireState::Connecting => LinkState::Connecting,
-                    WireState::Connected => LinkState::Connected,
-                    WireState::Reconnecting => LinkState::Reconnecting,
-                    WireState::Lost => LinkState::Lost,
-                };
+            LinkEvent::State(state) => {
                 self.view.sensor.state = state;
-                self.view.session.reconnecting = matches!(state, LinkState::Reconnecting | LinkState::Lost);
                 if let Some(run) = self.running.as_mut().filter(|_| state != LinkState::Connected) {
                     // Until the sensor streams again on the new link.
                     run.streaming_seen = false;

@@ -2,7 +2,7 @@
 //! renders. No behaviour beyond small derived texts, so components stay
 //! simple and testable with fixed values.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 
 use crate::core::coach::CoachView;
 use crate::core::plan::Sides;
@@ -36,18 +36,14 @@ impl Screen {
     }
 }
 
-/// The sensor connection as the user sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LinkState {
-    #[default]
-    NotConnected,
-    Connecting,
-    Connected,
-    Reconnecting,
-    Lost,
-}
+/// The sensor connection as the user sees it (the link's own state).
+pub use crate::link::LinkState;
 
 impl LinkState {
+    /// The link is down: a running session shows "Reconnecting…" until it is back.
+    pub fn reconnecting(self) -> bool {
+        matches!(self, LinkState::Reconnecting | LinkState::Lost)
+    }
     pub fn label(self) -> &'static str {
         match self {
             LinkState::NotConnected => "Not connected",
@@ -67,22 +63,17 @@ pub struct SensorView {
     pub battery_pct: Option<u8>,
 }
 
-/// A sessions-per-day preset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum PresetChoice {
-    #[default]
-    General,
-    PostOp,
-    Custom,
-}
+/// A sessions-per-day preset (the plan's own).
+pub use crate::core::plan::Preset as PresetChoice;
 
 impl PresetChoice {
-    pub const ALL: [PresetChoice; 3] = [PresetChoice::General, PresetChoice::PostOp, PresetChoice::Custom];
+    /// Words for the Settings screen.
     pub fn label(self) -> &'static str {
         match self {
             PresetChoice::General => "General (1–2 a day)",
             PresetChoice::PostOp => "After surgery (3–4 a day)",
             PresetChoice::Custom => "Custom",
+            PresetChoice::Hourly => "Every waking hour (long sitting, travel, bed rest)",
         }
     }
 }
@@ -110,6 +101,8 @@ pub struct SettingsView {
     /// Files the served app hands to the browser as downloads; `seq` changes with each export.
     pub downloads: Vec<Download>,
     pub download_seq: u32,
+    /// Reminder times, quiet hours and backups (`runtime::reminders`).
+    pub reminders_detail: super::reminders::ReminderView,
 }
 
 /// The Settings control a message belongs to.
@@ -163,6 +156,28 @@ impl Default for SettingsView {
             posture: Posture::Lying,
             downloads: Vec::new(),
             download_seq: 0,
+            reminders_detail: Default::default(),
+        }
+    }
+}
+
+/// When the next session is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NextDue {
+    #[default]
+    Now,
+    /// Later today, at this local time.
+    At(NaiveTime),
+    Tomorrow,
+}
+
+impl NextDue {
+    /// "now", "at 14:30", "tomorrow".
+    pub fn label(self) -> String {
+        match self {
+            NextDue::Now => "now".into(),
+            NextDue::At(t) => format!("at {}", t.format("%H:%M")),
+            NextDue::Tomorrow => "tomorrow".into(),
         }
     }
 }
@@ -171,13 +186,14 @@ impl Default for SettingsView {
 pub struct TodayView {
     pub done: u32,
     pub band: (u32, u32),
-    /// "now", "at 14:30", or "tomorrow".
-    pub next_due: String,
+    pub next_due: NextDue,
     pub reminder: Option<String>,
     /// The foot the next session is for (the one Start records).
     pub side: Option<Side>,
     /// A session was stopped for sharp pain today: rest, no nudges.
     pub rest_today: bool,
+    /// A session is running (on this or any other screen): Today leads back to it.
+    pub in_progress: bool,
 }
 
 /// One sensor in the scan list.
@@ -225,7 +241,6 @@ pub struct SessionView {
     pub target_down_deg: f64,
     pub reps: Vec<Rep>,
     pub pain: Option<u8>,
-    pub reconnecting: bool,
     pub message: Option<String>,
     /// The plan's hold, seconds (for "holds kept").
     pub hold_s: f64,
@@ -243,34 +258,16 @@ pub enum Posture {
     Seated,
 }
 
-/// How a session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EndReason {
-    Completed,
-    Stopped,
-    Pain,
-    /// Left open by a crash.
-    Interrupted,
-}
+/// How a session ended (`Open`: it is still running), as the store keeps it.
+pub use crate::core::plan::SessionStatus as EndReason;
 
-impl EndReason {
-    pub fn label(self) -> &'static str {
-        match self {
-            EndReason::Completed => "completed",
-            EndReason::Stopped => "stopped early",
-            EndReason::Pain => "stopped for pain",
-            EndReason::Interrupted => "interrupted",
-        }
-    }
-}
-
-/// A finished session.
+/// A stored session (finished, or in progress).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionRecord {
     pub id: u64,
     pub date: NaiveDate,
-    /// Local start time, "HH:MM".
-    pub time: String,
+    /// Local start time.
+    pub time: NaiveTime,
     pub side: Side,
     pub planned: u32,
     /// Reps done.
@@ -279,12 +276,6 @@ pub struct SessionRecord {
     pub reps: Vec<Rep>,
     pub pain: Option<u8>,
     pub end: EndReason,
-}
-
-impl SessionRecord {
-    pub fn mean(&self, f: impl Fn(&Rep) -> f64) -> Option<f64> {
-        (!self.reps.is_empty()).then(|| self.reps.iter().map(f).sum::<f64>() / self.reps.len() as f64)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -1,19 +1,15 @@
 //! Fills the screens read from the store and the plan: Settings, Today,
-//! Progress (with the weekly chart drawn by `chart`) and History.
+//! Progress (with the weekly chart the store task drew) and History.
 
-use super::progress::{next_due, next_reminder};
-use super::records::Records;
-use super::view::{AppView, DayBar, PresetChoice, RomWeek, SettingsView};
+use super::next_due::{next_due, next_reminder};
+use super::records::StoreRead;
+use super::view::{AppView, DayBar, NextDue, RomWeek, SettingsView};
 use super::Now;
-use crate::core::plan::{Plan, Preset};
+use crate::core::plan::Plan;
 use crate::core::words::summary::Previous;
 
 pub fn settings(v: &mut SettingsView, plan: &Plan) {
-    v.preset = match plan.preset {
-        Preset::General => PresetChoice::General,
-        Preset::PostOp => PresetChoice::PostOp,
-        Preset::Custom => PresetChoice::Custom,
-    };
+    v.preset = plan.preset;
     v.band = (plan.sessions_per_day.min, plan.sessions_per_day.max);
     v.reps = plan.reps_per_session;
     v.hold_s = plan.hold_s.round().max(0.0) as u32;
@@ -25,43 +21,35 @@ pub fn settings(v: &mut SettingsView, plan: &Plan) {
 }
 
 /// Today's side, the rest after a sharp-pain stop, and the last session on this foot.
-fn patient(v: &mut AppView, records: &Records, plan: &Plan, today: chrono::NaiveDate) {
+fn patient(v: &mut AppView, plan: &Plan, today: chrono::NaiveDate) {
     use super::view::{EndReason, SessionStage};
     v.today.side = v.session.side.or(plan.sides.single()).or(Some(crate::sensor::capture::Side::Right));
-    v.today.rest_today = v.history.sessions.iter().any(|s| s.date == today && s.end == EndReason::Pain);
+    v.today.rest_today = v.history.sessions.iter().any(|s| s.date == today && s.end == EndReason::StoppedForPain);
     if v.today.rest_today {
         v.today.reminder = None;
-        v.today.next_due = "tomorrow".into();
+        v.today.next_due = NextDue::Tomorrow;
     }
-    // The current session is not in History until its pain is answered: look while it runs or asks.
-    if matches!(v.session.stage, SessionStage::Running | SessionStage::AskPain) {
+    // While it runs the current session is still open: the last one on this foot is the newest closed one
+    // (its reps are read because `Runtime::refresh` asks for them, see `patient::previous_id`).
+    if v.session.stage == SessionStage::Running {
         v.session.hold_s = plan.hold_s;
-        let side = v.session.side;
-        v.session.previous = v.history.sessions.iter().find(|s| Some(s.side) == side && s.done > 0).and_then(|s| {
-            let reps = records.reps(s.id);
-            (!reps.is_empty()).then(|| Previous {
+        v.session.previous = super::patient::previous(&v.history.sessions, v.session.side).and_then(|s| {
+            (!s.reps.is_empty()).then(|| Previous {
                 day: s.date.format("%a %-d %b").to_string(),
-                mean_rom_deg: reps.iter().map(|r| r.rom_deg).sum::<f64>() / reps.len() as f64,
+                mean_rom_deg: s.reps.iter().map(|r| r.rom_deg).sum::<f64>() / s.reps.len() as f64,
             })
         });
     }
 }
 
-pub fn from_store(v: &mut AppView, records: &Records, plan: &Plan, now: Now, running: bool) {
+pub fn from_store(v: &mut AppView, read: StoreRead, plan: &Plan, now: Now, running: bool) {
     let today = now.local.date();
     let band = (plan.sessions_per_day.min, plan.sessions_per_day.max);
-    match records.history() {
-        Ok(mut sessions) => {
-            if let Some(open) = v.history.open {
-                if let Some(s) = sessions.iter_mut().find(|s| s.id == open) {
-                    s.reps = records.reps(open);
-                }
-            }
-            v.history.sessions = sessions;
-        }
+    match read.history {
+        Ok(sessions) => v.history.sessions = sessions,
         Err(e) => v.history.message = Some(format!("The saved sessions cannot be read: {e}")),
     }
-    let report = match records.week(today) {
+    let report = match read.week {
         Ok(r) => r,
         Err(e) => {
             v.history.message = Some(format!("The week cannot be read: {e}"));
@@ -69,19 +57,19 @@ pub fn from_store(v: &mut AppView, records: &Records, plan: &Plan, now: Now, run
         }
     };
     let done = report.adherence.days.iter().find(|d| d.date == today).map_or(0, |d| d.done);
-    let last_today = v.history.sessions.iter().find(|s| s.date == today).map(|s| s.time.clone());
     let due = if plan.reminders.is_empty() {
-        next_due(now.local, done, band, last_today.as_deref())
+        next_due(now.local, done, band, read.last_today)
     } else {
         next_reminder(now.local, done, band, &plan.reminders)
     };
     let reminder =
-        (v.settings.reminders && due == "now" && !running).then(|| "It is time for your ankle pumps.".into());
+        (v.settings.reminders && due == NextDue::Now && !running).then(|| "It is time for your ankle pumps.".into());
     v.today.done = done;
+    v.today.in_progress = running;
     v.today.band = band;
     v.today.next_due = due;
     v.today.reminder = reminder;
-    patient(v, records, plan, today);
+    patient(v, plan, today);
 
     let p = &mut v.progress;
     p.band = band;
@@ -108,11 +96,10 @@ pub fn from_store(v: &mut AppView, records: &Records, plan: &Plan, now: Now, run
         })
         .collect();
     p.chart_alt = crate::chart::title(&report);
-    p.chart_svg = match crate::chart::weekly_svg_for_width(&report, p.chart_width) {
-        Ok(svg) => Some(svg),
-        Err(e) => {
-            tracing::warn!("{e}");
-            None
-        }
+    p.chart_svg = if p.chart_width > 0 {
+        // Drawn for the screen's width (measured by Progress), so its text stays readable.
+        crate::chart::weekly_svg_for_width(&report, p.chart_width).ok().or(read.chart_svg)
+    } else {
+        read.chart_svg
     };
 }

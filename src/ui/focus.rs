@@ -8,7 +8,7 @@ use dioxus::prelude::*;
 use super::deg;
 use super::foot::{target_deg, Foot};
 use crate::core::coach::{CoachView, Step};
-use crate::runtime::view::{LinkState, Posture, SensorView, SessionView};
+use crate::runtime::view::{Posture, SensorView, SessionView};
 use crate::runtime::Command;
 use crate::sensor::capture::Side;
 
@@ -42,7 +42,7 @@ fn waiting_coach() -> CoachView {
 pub fn FocusScreen(session: SessionView, sensor: SensorView, posture: Posture, send: EventHandler<Command>) -> Element {
     let mut confirm = use_signal(|| false);
     let coach = session.coach.clone().unwrap_or_else(waiting_coach);
-    let reconnecting = matches!(sensor.state, LinkState::Reconnecting | LinkState::Lost) || session.reconnecting;
+    let reconnecting = sensor.state.reconnecting();
     let a = session.angle_deg;
     let target = target_deg(coach.step, session.target_up_deg, session.target_down_deg);
     let said = coach.note.clone().or_else(|| coach.feedback_shown().map(|f| f.text().to_string()));

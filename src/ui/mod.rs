@@ -1,14 +1,16 @@
-//! The Dioxus app: the root component owns one coroutine running the
-//! runtime (the only I/O owner) and one signal holding the `AppView` it
-//! publishes; every screen is a component rendering its slice of that view
-//! and sending `Command`s. Launchers for the desktop window and for the
-//! liveview server (`serve`) live in `launch`.
+//! The Dioxus app: the root component is a view attached to the process's
+//! session hub (`runtime::Hub`, given as context by the launcher): one
+//! signal holds the `AppView` it keeps up to date from the hub's updates
+//! (copying only the parts that changed), and every screen is a component
+//! rendering its slice of that view and sending `Command`s to the hub.
+//! Launchers for the desktop window and for the liveview server (`serve`)
+//! live in `launch`.
 
 use dioxus::prelude::*;
 
 use crate::core::plan::Sides;
 use crate::runtime::view::{AppView, LinkState, Screen, SessionStage};
-use crate::runtime::{self, Command, RuntimeConfig};
+use crate::runtime::{Command, Hub};
 use crate::sensor::capture::Side;
 
 mod focus;
@@ -17,6 +19,7 @@ pub mod history;
 pub mod launch;
 pub mod pair;
 pub mod progress;
+pub mod reminders;
 pub mod session;
 pub mod settings;
 mod summary;
@@ -30,16 +33,27 @@ mod voice;
 /// The stylesheet, inlined so desktop, liveview and tests render the same.
 pub const CSS: &str = include_str!("../../assets/app.css");
 
-/// The root: runtime coroutine + view signal.
+/// The root: a view of the hub (its handle, and the view signal its updates keep current).
 #[component]
 pub fn App() -> Element {
-    let cfg = use_hook(|| try_consume_context::<RuntimeConfig>().unwrap_or_else(RuntimeConfig::from_env));
     let mut view = use_signal(AppView::default);
-    let rt = use_coroutine(move |rx: UnboundedReceiver<Command>| {
-        let cfg = cfg.clone();
-        async move { runtime::run(cfg, rx, move |v| view.set(v.clone())).await }
+    let handle = use_hook(move || {
+        let (handle, mut updates) = consume_context::<Hub>().attach();
+        // Ends with the component; dropping the handle with it detaches the view.
+        spawn(async move {
+            loop {
+                let mut v = view.peek().clone();
+                if updates.apply(&mut v) {
+                    view.set(v);
+                }
+                if !updates.changed().await {
+                    break;
+                }
+            }
+        });
+        handle
     });
-    let send = use_callback(move |c: Command| rt.send(c));
+    let send = use_callback(move |c: Command| handle.send(c));
     rsx! {
         Shell { view: view(), send }
     }
@@ -91,7 +105,7 @@ pub fn Shell(view: AppView, send: EventHandler<Command>) -> Element {
                 match screen {
                     Screen::Today => rsx! { today::TodayScreen { today: view.today.clone(), sensor: view.sensor.clone(), send } },
                     Screen::Pair => rsx! { pair::PairScreen { pair: view.pair.clone(), sensor: view.sensor.clone(), send } },
-                    Screen::Session => rsx! { session::SessionScreen { session: view.session.clone(), sensor: view.sensor.clone(), default_side: view.settings.sides.single().unwrap_or(Side::Right), both: view.settings.sides == Sides::Both, posture: view.settings.posture, next_due: view.today.next_due.clone(), rest_today: view.today.rest_today, send } },
+                    Screen::Session => rsx! { session::SessionScreen { session: view.session.clone(), sensor: view.sensor.clone(), default_side: view.settings.sides.single().unwrap_or(Side::Right), both: view.settings.sides == Sides::Both, posture: view.settings.posture, next_due: view.today.next_due.label(), rest_today: view.today.rest_today, send } },
                     Screen::Progress => rsx! { progress::ProgressScreen { progress: view.progress.clone(), sessions: view.history.sessions.clone(), send } },
                     Screen::History => rsx! { history::HistoryScreen { history: view.history.clone(), send } },
                     Screen::Settings => rsx! { settings::SettingsScreen { settings: view.settings.clone(), sensor: view.sensor.clone(), send } },

@@ -134,6 +134,7 @@ pub fn SettingsScreen(settings: SettingsView, sensor: SensorView, send: EventHan
                 output { "{sound.volume_pct}%" }
             }
         }
+        super::reminders::ReminderSettings { view: settings.reminders_detail.clone(), send }
         fieldset {
             legend { "Export for your clinician" }
             div { class: "row",

@@ -116,7 +116,7 @@ fn the_foot_shows_the_next_movements_target_for_the_posture() {
 #[test]
 fn the_end_says_the_count_first_then_pain_with_words_then_the_summary_in_words() {
     let mut v = AppView { screen: Screen::Session, ..AppView::default() };
-    v.today.next_due = "at 14:30".into();
+    v.today.next_due = NextDue::At(chrono::NaiveTime::from_hms_opt(14, 30, 0).unwrap());
     v.session = SessionView {
         stage: SessionStage::AskPain,
         side: Some(Side::Left),
@@ -149,7 +149,7 @@ fn the_end_says_the_count_first_then_pain_with_words_then_the_summary_in_words()
 fn today_after_a_sharp_pain_stop_says_rest_with_red_flags_and_no_start() {
     let mut v = AppView::default();
     v.today =
-        TodayView { done: 1, band: (3, 4), next_due: "tomorrow".into(), rest_today: true, ..TodayView::default() };
+        TodayView { done: 1, band: (3, 4), next_due: NextDue::Tomorrow, rest_today: true, ..TodayView::default() };
     let html = render(v.clone());
     assert!(html.contains("Rest today"));
     assert!(html.contains("contact your care team"));

@@ -38,11 +38,8 @@ pub fn TodayScreen(today: TodayView, sensor: SensorView, send: EventHandler<Comm
         None => "No sensor connected".to_string(),
     };
     let battery = sensor.battery_pct.map_or("Battery: not reported".to_string(), |b| format!("Battery: {b}%"));
-    let next = if today.next_due == "now" {
-        "Next session: now".to_string()
-    } else {
-        format!("Next session: {}", today.next_due)
-    };
+    let next = format!("Next session: {}", today.next_due.label());
+    let in_progress = today.in_progress;
     let side = today.side.unwrap_or(Side::Right);
     rsx! {
         h1 { "Today" }
@@ -63,7 +60,15 @@ pub fn TodayScreen(today: TodayView, sensor: SensorView, send: EventHandler<Comm
                 p { "{next}" }
             }
         }
-        if !today.rest_today {
+        if in_progress {
+            p { class: "notice", role: "status", "Session in progress — back to it" }
+            // A running session is never restarted from here: Start leads back to it.
+            button {
+                class: "primary big",
+                onclick: move |_| send.call(Command::Navigate(crate::runtime::view::Screen::Session)),
+                "Back to the session"
+            }
+        } else if !today.rest_today {
             SideLine { side, send }
             button {
                 class: "primary big",

@@ -3,9 +3,14 @@
 mod accuracy_sim;
 mod analyze;
 mod app;
+mod backup;
 mod ble;
 mod ble_cli;
 mod bluez;
+mod hub;
+mod hub_process;
+mod notifications;
+mod remind;
 mod runtime_ble;
 mod runtime_link;
 mod runtime_session;

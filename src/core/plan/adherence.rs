@@ -14,6 +14,8 @@
 //!   not elapsed; today is elapsed only once it is met (the day is not over).
 //! - The current streak is the run of met days ending today, or ending
 //!   yesterday while today is not yet met.
+//! - An hourly plan counts waking hours with a counting session instead of
+//!   sessions (see `waking`); with both feet, hours where both feet had one.
 
 use std::collections::BTreeMap;
 
@@ -76,15 +78,19 @@ pub struct Streak {
 struct Tally {
     left: u32,
     right: u32,
+    /// Waking hours (bit i = hour i of the waking day) with a counting session, per foot.
+    left_hours: u32,
+    right_hours: u32,
     started: u32,
     short: u32,
     pain: u32,
 }
 
-fn tally(sessions: &[SessionFacts], sides: Sides) -> BTreeMap<NaiveDate, Tally> {
+fn tally(sessions: &[SessionFacts], plan: &Plan) -> BTreeMap<NaiveDate, Tally> {
     let mut days: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
-    for s in sessions.iter().filter(|s| sides.includes(s.side)) {
+    for s in sessions.iter().filter(|s| plan.sides.includes(s.side)) {
         let t = days.entry(s.local_date()).or_default();
+        let hour_bit = plan.waking.hour_index(s.local_start().time()).map_or(0, |i| 1u32 << i);
         t.started += 1;
         if s.status == SessionStatus::StoppedForPain {
             t.pain += 1;
@@ -93,16 +99,23 @@ fn tally(sessions: &[SessionFacts], sides: Sides) -> BTreeMap<NaiveDate, Tally> 
             t.short += 1;
         } else {
             match s.side {
-                Side::Left => t.left += 1,
-                Side::Right => t.right += 1,
-            }
+                Side::Left => (t.left += 1, t.left_hours |= hour_bit),
+                Side::Right => (t.right += 1, t.right_hours |= hour_bit),
+            };
         }
     }
     days
 }
 
-fn done(t: &Tally, sides: Sides) -> u32 {
-    match sides {
+fn done(t: &Tally, plan: &Plan) -> u32 {
+    if plan.per_hour() {
+        return match plan.sides {
+            Sides::Left => t.left_hours.count_ones(),
+            Sides::Right => t.right_hours.count_ones(),
+            Sides::Both => (t.left_hours & t.right_hours).count_ones(),
+        };
+    }
+    match plan.sides {
         Sides::Left => t.left,
         Sides::Right => t.right,
         Sides::Both => t.left.min(t.right),
@@ -112,7 +125,7 @@ fn done(t: &Tally, sides: Sides) -> u32 {
 fn day_from(date: NaiveDate, t: Option<&Tally>, plan: &Plan) -> DayAdherence {
     let t = t.copied().unwrap_or_default();
     let band = plan.sessions_per_day;
-    let n = done(&t, plan.sides);
+    let n = done(&t, plan);
     let status = if n < band.min {
         BandStatus::Below
     } else if n > band.max {
@@ -125,13 +138,13 @@ fn day_from(date: NaiveDate, t: Option<&Tally>, plan: &Plan) -> DayAdherence {
 
 /// Adherence on one local day.
 pub fn day_adherence(sessions: &[SessionFacts], plan: &Plan, date: NaiveDate) -> DayAdherence {
-    let days = tally(sessions, plan.sides);
+    let days = tally(sessions, plan);
     day_from(date, days.get(&date), plan)
 }
 
 /// Adherence over one ISO week, seen from the local date `today`.
 pub fn week_adherence(sessions: &[SessionFacts], plan: &Plan, week: IsoWeek, today: NaiveDate) -> WeekAdherence {
-    let tallies = tally(sessions, plan.sides);
+    let tallies = tally(sessions, plan);
     let monday = week_monday(week);
     let days: Vec<DayAdherence> =
         (0..7).map(|i| monday + Duration::days(i)).map(|d| day_from(d, tallies.get(&d), plan)).collect();
@@ -144,10 +157,10 @@ pub fn week_adherence(sessions: &[SessionFacts], plan: &Plan, week: IsoWeek, tod
 
 /// Current and best streaks of met days, seen from the local date `today`.
 pub fn streak(sessions: &[SessionFacts], plan: &Plan, today: NaiveDate) -> Streak {
-    let tallies = tally(sessions, plan.sides);
+    let tallies = tally(sessions, plan);
     let met: Vec<NaiveDate> = tallies
         .iter()
-        .filter(|(d, t)| **d <= today && done(t, plan.sides) >= plan.sessions_per_day.min)
+        .filter(|(d, t)| **d <= today && done(t, plan) >= plan.sessions_per_day.min)
         .map(|(d, _)| *d)
         .collect();
     let (mut best, mut run, mut prev) = (0u32, 0u32, None::<NaiveDate>);

@@ -23,6 +23,16 @@ pub enum SessionStatus {
 }
 
 impl SessionStatus {
+    /// Words for a screen ("in progress", "stopped early", …).
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionStatus::Open => "in progress",
+            SessionStatus::Completed => "completed",
+            SessionStatus::Stopped => "stopped early",
+            SessionStatus::StoppedForPain => "stopped for pain",
+            SessionStatus::Interrupted => "interrupted",
+        }
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             SessionStatus::Open => "open",
@@ -93,6 +103,10 @@ impl SessionFacts {
     /// The local calendar day the session started on.
     pub fn local_date(&self) -> NaiveDate {
         local_date(self.start_utc, self.utc_offset_s)
+    }
+    /// The wall-clock time the session started at (its stored offset).
+    pub fn local_start(&self) -> chrono::NaiveDateTime {
+        self.start_utc.naive_utc() + Duration::seconds(i64::from(self.utc_offset_s))
     }
     /// A session counts toward adherence when it reached its planned reps.
     pub fn counts(&self) -> bool {
