@@ -112,6 +112,9 @@ fn PainStop(pain: Option<u8>, send: EventHandler<Command>) -> Element {
         p { "Rest your leg. Do not do more exercises today. If the pain stays or gets worse, contact your care team (your doctor, nurse or physiotherapist)." }
         RedFlags {}
         PainScale { pain, send }
-        button { class: "primary", onclick: move |_| send.call(Command::Navigate(Screen::Today)), "Back to Today" }
+        div { class: "row",
+            button { class: "primary", onclick: move |_| send.call(Command::Navigate(Screen::Today)), "Back to Today" }
+            button { onclick: move |_| send.call(Command::NewSession), "New session (only once the pain has gone)" }
+        }
     }
 }

@@ -174,6 +174,10 @@ try {
   // The side is confirmed before the start; change it; the stored side is the one shown.
   await page.setViewportSize(PHONE);
   await nav(page, 'Session');
+  // One hub for every tab: the session screen may still show how the last session ended.
+  for (const name of ['Another session', 'New session (only once the pain has gone)']) {
+    if (await page.getByRole('button', { name }).count()) await page.getByRole('button', { name }).click();
+  }
   const sideLine = page.locator('.side-line strong');
   if ((await sideLine.innerText()) !== 'Left foot') await page.getByRole('button', { name: 'Change to the left foot' }).click();
   await page.locator('.side-line strong', { hasText: 'Left foot' }).waitFor();
@@ -318,7 +322,9 @@ try {
   // Sharp pain: stop, spoken; Today says rest and the red flags, and no nudge to exercise.
   await page.setViewportSize(PHONE);
   await nav(page, 'Session');
-  if (await page.getByRole('button', { name: 'Another session' }).count()) await page.getByRole('button', { name: 'Another session' }).click();
+  for (const name of ['Another session', 'New session (only once the pain has gone)']) {
+    if (await page.getByRole('button', { name }).count()) await page.getByRole('button', { name }).click();
+  }
   await page.getByRole('button', { name: /^Start · / }).click();
   await page.locator('main.focus').waitFor();
   await page.waitForTimeout(1500);
