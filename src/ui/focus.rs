@@ -8,7 +8,7 @@ use dioxus::prelude::*;
 use super::deg;
 use super::foot::{target_deg, Foot};
 use crate::core::coach::{CoachView, Step};
-use crate::runtime::view::{Posture, SensorView, SessionView};
+use crate::runtime::view::{Posture, Screen, SensorView, SessionView};
 use crate::runtime::Command;
 use crate::sensor::capture::Side;
 
@@ -41,6 +41,7 @@ fn waiting_coach() -> CoachView {
 #[component]
 pub fn FocusScreen(session: SessionView, sensor: SensorView, posture: Posture, send: EventHandler<Command>) -> Element {
     let mut confirm = use_signal(|| false);
+    let mut leaving = use_signal(|| false);
     let coach = session.coach.clone().unwrap_or_else(waiting_coach);
     let reconnecting = sensor.state.reconnecting();
     let a = session.angle_deg;
@@ -57,8 +58,17 @@ pub fn FocusScreen(session: SessionView, sensor: SensorView, posture: Posture, s
             div { class: "focus-top",
                 p { class: "side-chip", "{side}" }
                 p { class: "rep-counter", role: "status", aria_live: "polite",
-                    span { class: "sr-only", "Rep " }
+                    span { class: "rep-word", "Rep " }
                     "{coach.reps_done} of {coach.reps_planned}"
+                }
+                if leaving() {
+                    span { class: "leave-ask", role: "alertdialog", aria_label: "Leave this screen?",
+                        "The session keeps running. "
+                        button { onclick: move |_| { leaving.set(false); send.call(Command::Navigate(Screen::Today)) }, "Leave" }
+                        button { onclick: move |_| leaving.set(false), "Stay" }
+                    }
+                } else {
+                    button { class: "link", onclick: move |_| leaving.set(true), "Leave" }
                 }
             }
             if reconnecting {

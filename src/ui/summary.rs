@@ -74,13 +74,17 @@ pub fn PainScale(pain: Option<u8>, send: EventHandler<Command>) -> Element {
             legend { id: "pain-q", "How much pain did you feel? 0 is no pain, 10 is the worst pain." }
             div { class: "pain-scale", role: "group", aria_labelledby: "pain-q",
                 for n in 0..=10u8 {
+                    // The name comes from the content ("Pain 0 of 10, no pain"), its visible part included.
                     button {
-                        aria_label: "Pain {n} of 10, {pain_word(n)}",
                         aria_pressed: if pain == Some(n) { "true" } else { "false" },
                         onclick: move |_| send.call(Command::SetPain(n)),
+                        span { class: "sr-only", "Pain " }
                         span { class: "n", "{n}" }
                         if matches!(n, 0 | 5 | 10) {
-                            span { class: "pain-word", aria_hidden: "true", "{pain_word(n)}" }
+                            span { class: "sr-only", " of 10, " }
+                            span { class: "pain-word", "{pain_word(n)}" }
+                        } else {
+                            span { class: "sr-only", " of 10, {pain_word(n)}" }
                         }
                     }
                 }

@@ -166,10 +166,10 @@ fn the_end_asks_for_pain_0_to_10_and_lists_the_reps() {
         SessionView { stage: SessionStage::AskPain, reps: vec![rep(60.0), rep(50.0)], ..SessionView::default() };
     let html = render(v);
     assert!(html.contains("How much pain did you feel?"));
-    assert!(
-        html.contains(r#"aria-label="Pain 0 of 10, no pain""#)
-            && html.contains(r#"aria-label="Pain 10 of 10, worst pain""#)
-    );
+    assert!(html.contains(r#"<span class="sr-only">Pain </span><span class="n">0</span>"#), "{html}");
+    assert!(html.contains(
+        r#"<span class="n">10</span><span class="sr-only"> of 10, </span><span class="pain-word">worst pain</span>"#
+    ));
     assert!(html.contains("Average range 55.0°"), "{html}");
     assert!(html.contains("<td>60.0</td>") && html.contains("<td>50.0</td>"));
 }
