@@ -155,7 +155,7 @@ fn today_after_a_sharp_pain_stop_says_rest_with_red_flags_and_no_start() {
     assert!(html.contains("contact your care team"));
     assert!(html.contains("calf") && html.contains("Sudden breathlessness or chest pain"));
     assert!(!html.contains("Start a session"), "no nudge to exercise");
-    assert!(!html.contains("Next session"), "no next session today");
+    assert!(html.contains("Next session: tomorrow"), "the next session is tomorrow");
     v.today.rest_today = false;
     v.today.side = Some(Side::Left);
     let html = render(v);

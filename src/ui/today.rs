@@ -56,9 +56,7 @@ pub fn TodayScreen(today: TodayView, sensor: SensorView, send: EventHandler<Comm
         section { class: "card", aria_labelledby: "today-count",
             DayGoal { done, target: min, id: "today-count" }
             p { "Your plan: {target} sessions a day." }
-            if !today.rest_today {
-                p { "{next}" }
-            }
+            p { "{next}" }
         }
         if in_progress {
             p { class: "notice", role: "status", "Session in progress — back to it" }
