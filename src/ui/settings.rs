@@ -190,7 +190,8 @@ fn Downloads(files: Vec<Download>, seq: u32) -> Element {
         for f in files.iter() {
             let js = format!(
                 "const b = new Blob([{}], {{ type: {} }}); const a = document.createElement('a'); \
-                 a.href = URL.createObjectURL(b); a.download = {}; document.body.appendChild(a); a.click(); \
+                 a.href = URL.createObjectURL(b); a.download = {}; a.textContent = a.download; a.hidden = true; \
+                 document.body.appendChild(a); a.click(); \
                  setTimeout(() => {{ URL.revokeObjectURL(a.href); a.remove(); }}, 1000);",
                 serde_json::Value::from(f.content.as_str()),
                 serde_json::Value::from(f.mime.as_str()),
