@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the desktop build under Xvfb, clicks through every screen (pairing
-# the demo sensor and running a short session on the way) and writes one PNG
+# the demo sensor and running a short session on the way: the focus screen,
+# the end of the session, Progress, Today after a sharp-pain stop) and writes one PNG
 # per screen to a fresh temporary directory (printed at the end; nothing is
 # committed). Needs apt: xvfb xauth imagemagick xdotool (and the desktop
 # build's webkit2gtk runtime). Usage: scripts/screenshots.sh [OUT_DIR]
@@ -65,19 +66,20 @@ for _ in $(seq 17); do click 126 472; done        # reps 20 -> 3
 click 126 586                                      # hold 3 -> 2 s
 shot 05-settings-short-plan
 nav Session; shot 06-session-ready
-click 550 470; shot 07-session-calibrating 2
-for i in 1 2 3 4 5 6 7 8; do shot "08-session-live-$i" 1.5; done   # up, hold, down, hold…
-shot 09-session-later 8
-shot 10-session-pain 14
-click 302 350; shot 11-session-summary                           # pain 2
-nav Progress; shot 12-progress
+click 550 565; shot 07-focus-calibrating 2                       # Start · Right foot
+for i in 1 2 3 4 5 6 7 8; do shot "08-focus-live-$i" 1.5; done   # up, hold, down, hold…
+shot 09-focus-later 8
+shot 10-end-of-session 14                                        # "3 of 3 — well done", pain question
+click 300 390; shot 11-end-summary                               # pain 2
+nav Progress; shot 12-progress 2
 xdotool mousemove 550 500 click --repeat 10 --delay 50 5   # scroll to the day buttons and numbers
 shot 13-progress-scrolled
 xdotool click --repeat 10 --delay 50 4; sleep 1                # and back up to the navigation
 nav History; shot 14-history
 click 306 246; shot 15-history-detail
 nav Today; shot 16-today-after
-click 550 504; sleep 2                                          # Start a session
-click 780 707; shot 17-sharp-pain
+click 550 540; sleep 2                                          # Start a session · Right foot
+click 825 822; shot 17-sharp-pain                               # Sharp pain (focus screen, bottom right)
+nav Today; shot 17b-today-rest                                  # rest advice and red flags, no Start
 nav Sensor; click 185 306; shot 18-pair-scanned 6               # Scan (Bluetooth)
 echo "screenshots in $out"

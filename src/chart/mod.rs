@@ -45,9 +45,10 @@ fn draw_err<E: std::fmt::Debug>(e: E) -> ChartError {
     ChartError::Draw(format!("{e:?}"))
 }
 
-const BELOW: RGBColor = RGBColor(0xC6, 0x28, 0x28);
+/// A day still short of the plan: a calm grey-blue, not an alarm red.
+const BELOW: RGBColor = RGBColor(0x6B, 0x86, 0xA3);
 const WITHIN: RGBColor = RGBColor(0x1B, 0x7F, 0x3B);
-const ABOVE: RGBColor = RGBColor(0x15, 0x65, 0xC0);
+const ABOVE: RGBColor = RGBColor(0x0D, 0x3C, 0x73);
 const BAND: RGBColor = RGBColor(0xA5, 0xD6, 0xA7);
 const LEFT: RGBColor = RGBColor(0x15, 0x65, 0xC0);
 const RIGHT: RGBColor = RGBColor(0xD8, 0x43, 0x15);
@@ -77,13 +78,56 @@ pub fn title(r: &WeekReport) -> String {
     )
 }
 
+/// How the chart is laid out: its size and how its text scales.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    size: (u32, u32),
+    /// Shown at this many CSS px per chart px (1.0: drawn for the screen's width).
+    narrow: bool,
+    scale: f64,
+}
+
+/// Text is never smaller than this on screen, CSS px.
+pub const MIN_TEXT_PX: f64 = 13.0;
+/// Below this width the chart drops its title and shortens its labels.
+const NARROW_PX: u32 = 700;
+
+impl Layout {
+    const PRINT: Layout = Layout { size: SIZE, narrow: false, scale: 1.0 };
+
+    /// Drawn at `width` CSS px, to be shown at that width (text at least `MIN_TEXT_PX`).
+    fn for_width(width: u32) -> Layout {
+        if width == 0 {
+            return Layout::PRINT;
+        }
+        let narrow = width < NARROW_PX;
+        let height = if narrow { (width as f64 * 1.6) as u32 } else { (width as f64 * 0.75) as u32 };
+        Layout { size: (width, height.max(420)), narrow, scale: width as f64 / SIZE.0 as f64 }
+    }
+
+    /// A font size given for the 1200 px print layout, for this layout.
+    fn px(&self, print: u32) -> u32 {
+        (print as f64 * self.scale).max(MIN_TEXT_PX).round() as u32
+    }
+}
+
 /// The weekly progress chart as an SVG document.
 pub fn weekly_svg(report: &WeekReport) -> Result<String, ChartError> {
+    svg_with(report, Layout::PRINT)
+}
+
+/// The chart drawn for a screen `width` CSS px wide (0: the print size), to be shown 1:1,
+/// so its text stays at least `MIN_TEXT_PX` on a phone.
+pub fn weekly_svg_for_width(report: &WeekReport, width: u32) -> Result<String, ChartError> {
+    svg_with(report, Layout::for_width(width))
+}
+
+fn svg_with(report: &WeekReport, l: Layout) -> Result<String, ChartError> {
     ensure_font()?;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        draw(&root, report)?;
+        let root = SVGBackend::with_string(&mut svg, l.size).into_drawing_area();
+        draw(&root, report, l)?;
         root.present().map_err(draw_err)?;
     }
     Ok(svg)
@@ -96,7 +140,7 @@ pub fn weekly_png(report: &WeekReport) -> Result<Vec<u8>, ChartError> {
     let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-        draw(&root, report)?;
+        draw(&root, report, Layout::PRINT)?;
         root.present().map_err(draw_err)?;
     }
     let mut out = Vec::new();
@@ -110,29 +154,42 @@ pub fn weekly_png(report: &WeekReport) -> Result<Vec<u8>, ChartError> {
     Ok(out)
 }
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shift>, r: &WeekReport) -> Result<(), ChartError> {
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    r: &WeekReport,
+    l: Layout,
+) -> Result<(), ChartError> {
     root.fill(&WHITE).map_err(draw_err)?;
-    let root = root.titled(&title(r), ("sans-serif", 36).into_font().color(&INK)).map_err(draw_err)?;
-    let (top, bottom) = root.split_vertically(SIZE.1 / 2 - 10);
-    draw_days(&top, r)?;
-    draw_rom(&bottom, &r.progress)?;
+    // On a phone the page's own heading names the week; the title would not fit.
+    let root = if l.narrow {
+        root.clone()
+    } else {
+        root.titled(&title(r), ("sans-serif", l.px(36)).into_font().color(&INK)).map_err(draw_err)?
+    };
+    let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 / 2);
+    draw_days(&top, r, l)?;
+    draw_rom(&bottom, r, l)?;
     Ok(())
 }
 
 fn draw_days<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     r: &WeekReport,
+    l: Layout,
 ) -> Result<(), ChartError> {
     let days = &r.adherence.days;
     let band = r.plan.sessions_per_day;
     let top = days.iter().map(|d| d.done).max().unwrap_or(0).max(band.max) as f64 + 1.0;
     let caption = if r.plan.per_hour() {
-        format!("Waking hours with a session (plan {}, shaded): red below, green met", band.max)
+        format!("Waking hours with a session (plan {})", band.max)
+    } else if l.narrow {
+        format!("Sessions per day (plan {}–{})", band.min, band.max)
     } else {
-        format!("Sessions per day (plan {}–{}, shaded): red below, green within, blue above", band.min, band.max)
+        format!("Sessions per day (plan {}–{}, shaded): green within, dark blue above", band.min, band.max)
     };
-    let day = |i: usize| days.get(i).map_or(String::new(), |d| d.date.format("%a %d").to_string());
-    let mut chart = segment_chart(area, caption, 6, top, &day, "sessions", Some(top as usize + 1))?;
+    let fmt = if l.narrow { "%a" } else { "%a %d" };
+    let day = |i: usize| days.get(i).map_or(String::new(), |d| d.date.format(fmt).to_string());
+    let mut chart = segment_chart(area, caption, 6, top, &day, "sessions", Some(top as usize + 1), l)?;
     let band_rect = Rectangle::new(
         [(SegmentValue::Exact(0), f64::from(band.min) - 0.05), (SegmentValue::Last, f64::from(band.max) + 0.05)],
         BAND.mix(0.45).filled(),
@@ -141,9 +198,12 @@ fn draw_days<DB: DrawingBackend>(
     for (status, color) in [(BandStatus::Below, BELOW), (BandStatus::Within, WITHIN), (BandStatus::Above, ABOVE)] {
         let bars =
             days.iter().enumerate().filter(|(_, d)| d.status == status).map(|(i, d)| (i as u32, f64::from(d.done)));
-        chart.draw_series(Histogram::vertical(&chart).style(color.filled()).margin(22).data(bars)).map_err(draw_err)?;
+        let margin = (22.0 * l.scale).max(4.0) as u32;
+        chart
+            .draw_series(Histogram::vertical(&chart).style(color.filled()).margin(margin).data(bars))
+            .map_err(draw_err)?;
     }
-    let label = ("sans-serif", 30).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let label = ("sans-serif", l.px(30)).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom));
     chart
         .draw_series(days.iter().enumerate().map(|(i, d)| {
             let text = if d.short > 0 { format!("{} (+{} short)", d.done, d.short) } else { d.done.to_string() };
@@ -155,8 +215,10 @@ fn draw_days<DB: DrawingBackend>(
 
 fn draw_rom<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
-    progress: &[SideProgress],
+    r: &WeekReport,
+    l: Layout,
 ) -> Result<(), ChartError> {
+    let progress: &[SideProgress] = &r.progress;
     let weeks: Vec<String> = progress.first().map_or(Vec::new(), |p| p.weeks.iter().map(|w| w.week.clone()).collect());
     let n = weeks.len().max(1) as u32;
     let max = progress.iter().flat_map(|p| p.weeks.iter().filter_map(|w| w.mean_rom_deg)).fold(0.0, f64::max);
@@ -168,13 +230,26 @@ fn draw_rom<DB: DrawingBackend>(
             None => format!("{} –", p.side.as_str()),
         })
         .collect();
-    let caption = if trend.is_empty() {
+    let caption = if l.narrow {
+        "Range of motion per week".to_string()
+    } else if trend.is_empty() {
         "Mean range of motion per week (no sessions yet)".to_string()
     } else {
         format!("Mean range of motion per week (trend: {})", trend.join(", "))
     };
-    let week = |i: usize| weeks.get(i).map_or(String::new(), |w| w.replace('-', " "));
-    let mut chart = segment_chart(area, caption, n - 1, top, &week, "degrees", None)?;
+    let this_week =
+        chrono::NaiveDate::from_isoywd_opt(r.adherence.week.year(), r.adherence.week.week(), chrono::Weekday::Mon);
+    let week = |i: usize| {
+        let Some(w) = weeks.get(i) else { return String::new() };
+        match (l.narrow, this_week, monday(w)) {
+            // Narrow: every other week, newest kept, as its Monday ("24 Nov").
+            (true, _, Some(m)) if (n as usize - 1 - i).is_multiple_of(2) => m.format("%-d %b").to_string(),
+            (true, _, _) => String::new(),
+            (false, Some(t), Some(m)) if l.size != SIZE => crate::core::words::week_name(m, t),
+            _ => w.replace('-', " "),
+        }
+    };
+    let mut chart = segment_chart(area, caption, n - 1, top, &week, "degrees", None, l)?;
     for p in progress {
         let color = side_color(p.side);
         let pts: Vec<(SegmentValue<u32>, f64)> = p
@@ -189,8 +264,9 @@ fn draw_rom<DB: DrawingBackend>(
             .map_err(draw_err)?
             .label(name)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 30, y)], color.stroke_width(4)));
-        chart.draw_series(pts.iter().map(|p| Circle::new(p.clone(), 7, color.filled()))).map_err(draw_err)?;
-        let label = ("sans-serif", 28).into_font().color(&color).pos(Pos::new(HPos::Center, VPos::Bottom));
+        let dot = (7.0 * l.scale).max(4.0) as u32;
+        chart.draw_series(pts.iter().map(|p| Circle::new(p.clone(), dot, color.filled()))).map_err(draw_err)?;
+        let label = ("sans-serif", l.px(28)).into_font().color(&color).pos(Pos::new(HPos::Center, VPos::Bottom));
         chart
             .draw_series(
                 pts.iter().map(|(x, y)| Text::new(format!("{y:.0}°"), (x.clone(), y + top * 0.03), label.clone())),
@@ -201,8 +277,8 @@ fn draw_rom<DB: DrawingBackend>(
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
-            .legend_area_size(45)
-            .label_font(("sans-serif", 26).into_font().color(&INK))
+            .legend_area_size((45.0 * l.scale).max(24.0) as u32)
+            .label_font(("sans-serif", l.px(26)).into_font().color(&INK))
             .background_style(WHITE.mix(0.9))
             .border_style(INK)
             .draw()
@@ -211,12 +287,18 @@ fn draw_rom<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The Monday of an ISO week written "2026-W47".
+fn monday(w: &str) -> Option<chrono::NaiveDate> {
+    let w = crate::core::plan::parse_iso_week(w)?;
+    chrono::NaiveDate::from_isoywd_opt(w.year(), w.week(), chrono::Weekday::Mon)
+}
+
 #[cfg(test)]
 mod tests;
 
 /// The chart both panels share: a caption, segments `0..=last` labelled by `label`
 /// on x, `0..top` on y with whole-number labels, and a light horizontal grid.
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn segment_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, plotters::coord::Shift>,
     caption: String,
@@ -225,12 +307,13 @@ fn segment_chart<'a, DB: DrawingBackend>(
     label: &dyn Fn(usize) -> String,
     y_desc: &str,
     y_labels: Option<usize>,
+    l: Layout,
 ) -> Result<ChartContext<'a, DB, Cartesian2d<SegmentedCoord<RangedCoordu32>, RangedCoordf64>>, ChartError> {
     let mut chart = ChartBuilder::on(area)
-        .caption(caption, ("sans-serif", 30).into_font().color(&INK))
-        .margin(14)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
+        .caption(caption, ("sans-serif", l.px(30)).into_font().color(&INK))
+        .margin((14.0 * l.scale).max(6.0) as u32)
+        .x_label_area_size(l.px(50).max(l.px(26) * 2))
+        .y_label_area_size(l.px(70).max(l.px(26) * 3))
         .build_cartesian_2d((0u32..last).into_segmented(), 0f64..top)
         .map_err(draw_err)?;
     let mut mesh = chart.configure_mesh();
@@ -245,8 +328,8 @@ fn segment_chart<'a, DB: DrawingBackend>(
         .x_label_formatter(&x_label)
         .y_label_formatter(&y_label)
         .y_desc(y_desc)
-        .label_style(("sans-serif", 26).into_font().color(&INK))
-        .axis_desc_style(("sans-serif", 26).into_font().color(&INK));
+        .label_style(("sans-serif", l.px(26)).into_font().color(&INK))
+        .axis_desc_style(("sans-serif", l.px(26)).into_font().color(&INK));
     if let Some(n) = y_labels {
         mesh.y_labels(n);
     }

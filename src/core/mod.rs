@@ -15,6 +15,7 @@ pub mod reps;
 mod reps_tests;
 pub mod sim;
 pub mod timeline;
+pub mod words;
 
 #[cfg(test)]
 mod timeline_tests;

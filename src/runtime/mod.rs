@@ -26,6 +26,7 @@ mod flow;
 pub mod hub;
 mod link_io;
 mod next_due;
+pub mod patient;
 pub mod records;
 pub mod reminders;
 pub mod sensor;
@@ -73,6 +74,8 @@ pub enum Command {
     ExportFhir,
     OpenDay(Option<NaiveDate>),
     OpenSession(Option<u64>),
+    /// The patient's presentation: side at start, posture, voice, downloads (`patient`).
+    Patient(patient::PatientCommand),
     /// Reminder times, quiet hours, test notification, backups (Settings).
     Reminders(reminders::ReminderCommand),
 }
@@ -228,6 +231,7 @@ impl Runtime {
     }
 
     fn command(&mut self, cmd: Command, now: Now) {
+        let field = patient::settings_field(&cmd);
         let v = &mut self.view;
         match cmd {
             Command::Navigate(s) => v.screen = s,
@@ -308,6 +312,10 @@ impl Runtime {
                     v.screen = Screen::History;
                 }
             }
+            Command::Patient(c) => self.patient(c, now),
+        }
+        if field.is_some() {
+            self.view.settings.message_at = field;
         }
     }
 
@@ -354,6 +362,7 @@ impl Runtime {
                 }
             }
             StoreDone::Exported(msg) => self.view.settings.message = Some(msg),
+            StoreDone::Downloads(res) => self.got_downloads(res),
             StoreDone::Read(read) => {
                 view_fill::from_store(&mut self.view, *read, &self.plan, now, self.running.is_some());
                 reminders::fill(self, now);
@@ -368,7 +377,8 @@ impl Runtime {
         view_fill::settings(&mut self.view.settings, &self.plan);
         self.view.today.in_progress = self.running.is_some();
         reminders::fill(self, now);
-        let open: Vec<u64> = self.navs.values().filter_map(|n| n.history_open).collect();
+        let mut open: Vec<u64> = self.navs.values().filter_map(|n| n.history_open).collect();
+        open.extend(self.previous_id());
         self.job(StoreJob::Read { today: now.local.date(), open }, now);
     }
 

@@ -211,7 +211,7 @@ impl Records {
         Ok(format!("Saved {n} observations to {}.", file.display()))
     }
 
-    fn export_dir(&self) -> std::path::PathBuf {
+    pub(super) fn export_dir(&self) -> std::path::PathBuf {
         self.store.path().parent().map(|p| p.join("exports")).unwrap_or_else(|| "exports".into())
     }
 }

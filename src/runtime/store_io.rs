@@ -38,6 +38,12 @@ pub enum StoreJob {
     Forget(String),
     ExportCsv,
     ExportFhir,
+    /// The export as files for the browser (`patient`).
+    Download {
+        fhir: bool,
+    },
+    /// The CSV export, then its folder opened (`patient`).
+    OpenExportFolder,
     /// Re-read what the screens show, for the local date `today`, with the reps of `open`.
     Read {
         today: NaiveDate,
@@ -61,6 +67,8 @@ pub enum StoreDone {
         error: StoreError,
     },
     Exported(String),
+    /// Exported files for the browser, or why not.
+    Downloads(Result<Vec<super::view::Download>, String>),
     Read(Box<StoreRead>),
 }
 
@@ -98,6 +106,8 @@ impl Records {
             StoreJob::ExportFhir => {
                 return Some(self.export_fhir().map_or_else(failed(Failure::Export), StoreDone::Exported))
             }
+            StoreJob::Download { fhir } => return Some(StoreDone::Downloads(super::patient::downloads(self, fhir))),
+            StoreJob::OpenExportFolder => return Some(StoreDone::Exported(super::patient::open_export_folder(self))),
             StoreJob::Read { today, open } => return Some(StoreDone::Read(Box::new(self.read(today, &open)))),
         };
         res.err()

@@ -89,8 +89,54 @@ pub struct SettingsView {
     pub sides: Sides,
     pub reminders: bool,
     pub message: Option<String>,
+    /// The control `message` is about (shown beside it).
+    pub message_at: Option<SettingsField>,
+    /// The preset's allowed reps and hold seconds (the steppers' limits).
+    pub reps_range: (u32, u32),
+    pub hold_range: (u32, u32),
+    /// Voice and sound during a session.
+    pub sound: SoundSettings,
+    /// How the patient lies or sits for a session (the foot drawing follows it).
+    pub posture: Posture,
+    /// Files the served app hands to the browser as downloads; `seq` changes with each export.
+    pub downloads: Vec<Download>,
+    pub download_seq: u32,
     /// Reminder times, quiet hours and backups (`runtime::reminders`).
     pub reminders_detail: super::reminders::ReminderView,
+}
+
+/// The Settings control a message belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsField {
+    Plan,
+    Reps,
+    Hold,
+    Sides,
+    Reminders,
+    Export,
+}
+
+/// Spoken cues, tones and their volume.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SoundSettings {
+    pub voice: bool,
+    pub tones: bool,
+    /// 0–100.
+    pub volume_pct: u8,
+}
+
+impl Default for SoundSettings {
+    fn default() -> Self {
+        SoundSettings { voice: true, tones: true, volume_pct: 80 }
+    }
+}
+
+/// A file for the browser to save.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Download {
+    pub name: String,
+    pub mime: String,
+    pub content: String,
 }
 
 impl Default for SettingsView {
@@ -103,6 +149,13 @@ impl Default for SettingsView {
             sides: Sides::Right,
             reminders: true,
             message: None,
+            message_at: None,
+            reps_range: (10, 60),
+            hold_range: (3, 5),
+            sound: SoundSettings::default(),
+            posture: Posture::Lying,
+            downloads: Vec::new(),
+            download_seq: 0,
             reminders_detail: Default::default(),
         }
     }
@@ -135,6 +188,10 @@ pub struct TodayView {
     pub band: (u32, u32),
     pub next_due: NextDue,
     pub reminder: Option<String>,
+    /// The foot the next session is for (the one Start records).
+    pub side: Option<Side>,
+    /// A session was stopped for sharp pain today: rest, no nudges.
+    pub rest_today: bool,
     /// A session is running (on this or any other screen): Today leads back to it.
     pub in_progress: bool,
 }
@@ -185,6 +242,20 @@ pub struct SessionView {
     pub reps: Vec<Rep>,
     pub pain: Option<u8>,
     pub message: Option<String>,
+    /// The plan's hold, seconds (for "holds kept").
+    pub hold_s: f64,
+    /// The last session on this foot, for the end-of-session comparison.
+    pub previous: Option<crate::core::words::summary::Previous>,
+}
+
+/// The session's posture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Posture {
+    /// Lying on the back, leg straight (after surgery).
+    #[default]
+    Lying,
+    /// Sitting on a chair, knee bent.
+    Seated,
 }
 
 /// How a session ended (`Open`: it is still running), as the store keeps it.
@@ -244,6 +315,8 @@ pub struct ProgressView {
     /// The weekly chart (SVG drawn by `chart`) and its text alternative.
     pub chart_svg: Option<String>,
     pub chart_alt: String,
+    /// The chart's width on screen, CSS px (0: not measured yet).
+    pub chart_width: u32,
 }
 
 /// Everything the app shows.

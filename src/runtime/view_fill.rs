@@ -6,6 +6,7 @@ use super::records::StoreRead;
 use super::view::{AppView, DayBar, NextDue, RomWeek, SettingsView};
 use super::Now;
 use crate::core::plan::Plan;
+use crate::core::words::summary::Previous;
 
 pub fn settings(v: &mut SettingsView, plan: &Plan) {
     v.preset = plan.preset;
@@ -14,6 +15,31 @@ pub fn settings(v: &mut SettingsView, plan: &Plan) {
     v.hold_s = plan.hold_s.round().max(0.0) as u32;
     v.sides = plan.sides;
     v.reminders = !plan.reminders.is_empty();
+    let info = plan.preset.info();
+    v.reps_range = info.reps_range;
+    v.hold_range = (info.hold_range_s.0.round() as u32, info.hold_range_s.1.round() as u32);
+}
+
+/// Today's side, the rest after a sharp-pain stop, and the last session on this foot.
+fn patient(v: &mut AppView, plan: &Plan, today: chrono::NaiveDate) {
+    use super::view::{EndReason, SessionStage};
+    v.today.side = v.session.side.or(plan.sides.single()).or(Some(crate::sensor::capture::Side::Right));
+    v.today.rest_today = v.history.sessions.iter().any(|s| s.date == today && s.end == EndReason::StoppedForPain);
+    if v.today.rest_today {
+        v.today.reminder = None;
+        v.today.next_due = NextDue::Tomorrow;
+    }
+    // While it runs the current session is still open: the last one on this foot is the newest closed one
+    // (its reps are read because `Runtime::refresh` asks for them, see `patient::previous_id`).
+    if v.session.stage == SessionStage::Running {
+        v.session.hold_s = plan.hold_s;
+        v.session.previous = super::patient::previous(&v.history.sessions, v.session.side).and_then(|s| {
+            (!s.reps.is_empty()).then(|| Previous {
+                day: s.date.format("%a %-d %b").to_string(),
+                mean_rom_deg: s.reps.iter().map(|r| r.rom_deg).sum::<f64>() / s.reps.len() as f64,
+            })
+        });
+    }
 }
 
 pub fn from_store(v: &mut AppView, read: StoreRead, plan: &Plan, now: Now, running: bool) {
@@ -43,6 +69,7 @@ pub fn from_store(v: &mut AppView, read: StoreRead, plan: &Plan, now: Now, runni
     v.today.band = band;
     v.today.next_due = due;
     v.today.reminder = reminder;
+    patient(v, plan, today);
 
     let p = &mut v.progress;
     p.band = band;
@@ -69,5 +96,10 @@ pub fn from_store(v: &mut AppView, read: StoreRead, plan: &Plan, now: Now, runni
         })
         .collect();
     p.chart_alt = crate::chart::title(&report);
-    p.chart_svg = read.chart_svg;
+    p.chart_svg = if p.chart_width > 0 {
+        // Drawn for the screen's width (measured by Progress), so its text stays readable.
+        crate::chart::weekly_svg_for_width(&report, p.chart_width).ok().or(read.chart_svg)
+    } else {
+        read.chart_svg
+    };
 }

@@ -9,10 +9,12 @@
 use dioxus::prelude::*;
 
 use crate::core::plan::Sides;
-use crate::runtime::view::{AppView, LinkState, Screen};
+use crate::runtime::view::{AppView, LinkState, Screen, SessionStage};
 use crate::runtime::{Command, Hub};
 use crate::sensor::capture::Side;
 
+mod focus;
+mod foot;
 pub mod guard;
 pub mod history;
 pub mod launch;
@@ -21,9 +23,13 @@ pub mod progress;
 pub mod reminders;
 pub mod session;
 pub mod settings;
+mod summary;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_patient;
 pub mod today;
+mod voice;
 
 /// The stylesheet, inlined so desktop, liveview and tests render the same.
 pub const CSS: &str = include_str!("../../assets/app.css");
@@ -66,8 +72,14 @@ pub fn Shell(view: AppView, send: EventHandler<Command>) -> Element {
         _ => "No sensor connected".to_string(),
     };
     let screen = view.screen;
+    // While exercising: the focus screen, the whole window, no header or navigation.
+    let focus = screen == Screen::Session && view.session.stage == SessionStage::Running;
     rsx! {
         style { dangerous_inner_html: CSS }
+        voice::VoiceCues { session: view.session.clone(), sound: view.settings.sound }
+        if focus {
+            focus::FocusScreen { session: view.session.clone(), sensor: view.sensor.clone(), posture: view.settings.posture, send }
+        } else {
         div { class: "app",
             header { class: "app-header",
                 p { class: "brand", "AnklePump" }
@@ -94,12 +106,13 @@ pub fn Shell(view: AppView, send: EventHandler<Command>) -> Element {
                 match screen {
                     Screen::Today => rsx! { today::TodayScreen { today: view.today.clone(), sensor: view.sensor.clone(), send } },
                     Screen::Pair => rsx! { pair::PairScreen { pair: view.pair.clone(), sensor: view.sensor.clone(), send } },
-                    Screen::Session => rsx! { session::SessionScreen { session: view.session.clone(), sensor: view.sensor.clone(), default_side: view.settings.sides.single().unwrap_or(Side::Right), both: view.settings.sides == Sides::Both, send } },
+                    Screen::Session => rsx! { session::SessionScreen { session: view.session.clone(), sensor: view.sensor.clone(), default_side: view.settings.sides.single().unwrap_or(Side::Right), both: view.settings.sides == Sides::Both, posture: view.settings.posture, next_due: view.today.next_due.label(), rest_today: view.today.rest_today, send } },
                     Screen::Progress => rsx! { progress::ProgressScreen { progress: view.progress.clone(), sessions: view.history.sessions.clone(), send } },
                     Screen::History => rsx! { history::HistoryScreen { history: view.history.clone(), send } },
                     Screen::Settings => rsx! { settings::SettingsScreen { settings: view.settings.clone(), sensor: view.sensor.clone(), send } },
                 }
             }
+        }
         }
     }
 }

@@ -132,7 +132,7 @@ try {
   await axeCheck(page, 'session-pain');
   await page.getByRole('button', { name: 'Pain 2 of 10' }).click();
   await page.getByRole('heading', { name: 'Summary' }).waitFor();
-  check(await page.getByText('3 reps done. Pain: 2 of 10.').isVisible(), 'summary: 3 reps, pain 2');
+  check(await page.getByText('You did 3 reps.').isVisible() && await page.getByText('Pain: 2 of 10 — mild.').isVisible(), 'summary: 3 reps, pain 2');
   const rows = await page.locator('table tbody tr').count();
   check(rows === 3, `summary table lists 3 reps (got ${rows})`);
   await axeCheck(page, 'session-summary');
@@ -189,7 +189,9 @@ try {
   const one = await repNow(page);
   const two = await repNow(tab2);
   check(Math.abs(one - two) <= 1 && two >= 1, `a second tab sees the same session (rep ${one} and ${two})`);
-  await nav(tab2, 'Today');
+  // The focus screen has no navigation: leaving it asks first.
+  await tab2.getByRole('button', { name: 'Leave', exact: true }).click();
+  await tab2.getByRole('alertdialog', { name: 'Leave this screen?' }).getByRole('button', { name: 'Leave', exact: true }).click();
   await tab2.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
   const banner = tab2.getByText('Session in progress — back to it');
   await banner.waitFor().catch(() => {});
@@ -200,6 +202,8 @@ try {
   await tab2.locator('.rep-counter').waitFor();
   check((await repNow(tab2)) >= beforeBack && beforeBack >= 1, 'Start on Today leads to the running session, not a new one');
   await axeCheck(tab2, 'session-second-tab');
+  await tab2.getByRole('button', { name: 'Leave', exact: true }).click();
+  await tab2.getByRole('alertdialog', { name: 'Leave this screen?' }).getByRole('button', { name: 'Leave', exact: true }).click();
   await nav(tab2, 'History');
   const live = tab2.getByRole('button', { name: /of 10 reps · in progress/ });
   await live.first().waitFor();

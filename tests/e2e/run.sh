@@ -42,3 +42,4 @@ done
 [[ -n $url ]] || { cat "$log"; echo "serve printed no URL" >&2; exit 1; }
 E2E_EXPECT_DROPOUT=1 APP_URL="$url" node "$here/e2e.mjs"
 APP_URL="$url" node "$here/settings.mjs"
+APP_URL="$url" node "$here/patient.mjs"   # issue 11: the patient's session
