@@ -85,14 +85,4 @@ impl AxisEstimator {
     pub fn axis(&self) -> Option<Vector3<f64>> {
         self.axis
     }
-
-    /// How well the motion agrees with one axis: largest eigenvalue over the sum.
-    pub fn planarity(&self) -> f64 {
-        let eig = SymmetricEigen::new(self.scatter);
-        let sum: f64 = eig.eigenvalues.iter().sum();
-        if sum <= 0.0 {
-            return 0.0;
-        }
-        eig.eigenvalues.max() / sum
-    }
 }
