@@ -89,8 +89,11 @@ const ADOPT_NEUTRAL_S: f64 = 1.5;
 /// Settled this long half-way back (outside the neutral band) is a new neutral; so is a
 /// rest this long with the toes up that the foot then leaves further up.
 const NEW_NEUTRAL_S: f64 = 1.5;
-/// A one-sided excursion back at neutral for this long is dropped.
-const ONE_SIDED_S: f64 = 0.6;
+/// A one-sided excursion back at neutral for this long is dropped…
+const ONE_SIDED_S: f64 = 1.0;
+/// …if the foot moved less than this (deg) meanwhile: a slow post-operative move passing
+/// through neutral on its way to the other side (3–8°/s) is not a rest.
+const AT_REST_DEG: f64 = 2.0;
 /// Speed (deg/s) below which the foot counts as holding.
 const HOLD_SPEED: f64 = 6.0;
 /// Seconds over which the live speed is averaged.
@@ -332,7 +335,7 @@ impl RepDetector {
                     // the whole leg shifted), that level is the neutral now.
                     let since = back_t.unwrap_or(t);
                     let needed = if rel.abs() < exit { ONE_SIDED_S } else { NEW_NEUTRAL_S };
-                    if settled && t - since >= needed {
+                    if settled && t - since >= needed && self.hist.net_move(needed) < AT_REST_DEG {
                         if rel.abs() >= exit {
                             self.neutral = self.hist.mean(SETTLE_S);
                         }

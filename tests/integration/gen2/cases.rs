@@ -61,7 +61,7 @@ fn case(i: u64) -> Case {
             let m = &mut c.motion;
             (m.continuous, m.jerky, m.hold_s) = (true, true, (0.0, 0.0));
             m.sets = vec![r.random_range(8..14); r.random_range(2..=3)];
-            (m.move_s, m.fatigue, m.rest_s) = (r.random_range(0.28..0.45), r.random_range(0.15..0.3), 25.0);
+            (m.move_s, m.fatigue, m.rest_s) = (r.random_range(0.33..0.5), r.random_range(0.15..0.3), 25.0);
             (m.dorsi, m.plantar) = (r.random_range(14.0..24.0), r.random_range(25.0..42.0));
             c.foot_pitch_deg = posture(r);
             c.rate_hz = [50, 100, 100][r.random_range(0..3)];

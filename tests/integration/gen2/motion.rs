@@ -111,7 +111,7 @@ impl Builder<'_> {
     }
     fn profile(&mut self) -> Profile {
         if self.spec.jerky {
-            Profile::Ripple { amp: self.rng.random_range(0.05..0.12), cycles: self.rng.random_range(1.5..3.5) }
+            Profile::Ripple { amp: self.rng.random_range(0.03..0.06), cycles: self.rng.random_range(1.5..2.5) }
         } else {
             match self.rng.random_range(0..3) {
                 0 => Profile::Cosine,
