@@ -304,7 +304,7 @@ mod tests {
         let steps = run(&mut g, 1.0, 3.0, |t| {
             let phase = (t - 1.0) % 1.1;
             let a = if (0.5..0.52).contains(&phase) { Vector3::z() * 4.0 } else { Vector3::z() };
-            (a, Vector3::y() * if phase < 0.45 { 3.0 } else { 0.0 })
+            (a, Vector3::y() * if phase < 0.51 { 3.0 } else { 0.0 })
         });
         let started = steps.iter().find_map(|s| match s {
             GuardStep::Started { start_s, .. } => Some(*start_s),

@@ -288,7 +288,10 @@ impl Pipeline {
                     let fusion = Fusion::new(dt, c.gravity, c.gyro_bias, FusionTuning::default());
                     self.bias = c.gyro_bias;
                     self.reps.start(c.end_t);
-                    let axis = std::mem::take(axis);
+                    let mut axis = std::mem::take(axis);
+                    if let Some(first) = replay.first().filter(|r| r.dt > REANCHOR_GAP_S) {
+                        axis.moved_unseen(c.gravity, first.accel);
+                    }
                     self.stage = Stage::Tracking(Box::new(Tracker {
                         fusion,
                         axis_quiet: axis.clone(),

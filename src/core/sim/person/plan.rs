@@ -14,7 +14,9 @@ const AFTER_WALK_S: f64 = 4.0;
 impl Person {
     fn move_shape(&mut self) -> Shape {
         if self.s.jerky {
-            Shape::Jerky { amp: self.rng.random_range(0.04..0.09), cycles: self.rng.random_range(2.0..3.5) }
+            // a wobble of a few degrees at 3–6 Hz: fast jerky pumping peaks near 400°/s and 2 g,
+            // as the published p05 does (more is beyond what a foot does: `core::physio`)
+            Shape::Jerky { amp: self.rng.random_range(0.03..0.06), cycles: self.rng.random_range(1.5..2.5) }
         } else {
             Shape::Move
         }
