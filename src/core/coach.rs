@@ -237,6 +237,10 @@ impl Coach {
     }
 
     fn on_live(&mut self, live: &LiveState) {
+        // The pipeline learns more as the stretch goes on (getting up, then steps): walking.
+        if let (Some(p), Some(r)) = (self.paused.as_mut(), live.not_pumping) {
+            p.0 = r;
+        }
         let hold_left = |held: f64| Some((self.plan.hold_s - held).max(0.0).ceil() as u32);
         self.countdown = None;
         match self.step {

@@ -19,22 +19,22 @@ pub const PLANTAR_LIMIT_DEG: f64 = 78.0;
 pub const ROM_LIMIT_DEG: f64 = 100.0;
 
 /// Angular speed (deg/s) no ankle pump reaches. A controlled pump peaks near
-/// 55–120°/s; fast jerky continuous pumping reaches 300–400°/s (the
-/// published capture p05 peaks at 404°/s, the simulators near 350°/s; the
-/// coach says "Slower" from 240°/s). The foot in the swing phase of walking
-/// turns at 400–1000°/s (foot-worn IMUs: Mariani et al. 2010, *J Biomech*
-/// 43:2999; the real recordings in `shared/real` reach 550–1170°/s every few
-/// strides), running faster still. Slower walking is left to the impacts and
-/// the sensor's travel.
-pub const PUMP_MAX_DPS: f64 = 550.0;
+/// 55–120°/s; fast jerky continuous pumping reaches 400–600°/s at its
+/// fastest stroke (the published capture p05 peaks at 404°/s, the
+/// simulators near 600°/s; the coach says "Slower" from 240°/s). The foot in
+/// the swing phase of walking turns at 400–1200°/s (foot-worn IMUs: Mariani
+/// et al. 2010, *J Biomech* 43:2999; the real recordings in `shared/real`
+/// pass 650°/s at most strides), running faster still. Slower walking is
+/// left to the impacts and the sensor's travel.
+pub const PUMP_MAX_DPS: f64 = 650.0;
 
 /// Specific force (g) no ankle pump produces. The sensor sits 8–15 cm from
-/// the ankle: at 400°/s the lever arm adds r·ω² ≈ 0.7 g, and r·α of a jerky
-/// reversal as much again, so fast jerky pumping touches 2 g (p05 does, at
-/// its 2 g range). A heel strike reads 3–15 g at the foot (Lafortune 1991
-/// measured 3–8 g at the shank in running; the walking recordings in
-/// `shared/real` show 3–15 g at nearly every step).
-pub const IMPACT_G: f64 = 3.0;
+/// the ankle: at 600°/s the lever arm adds r·ω² ≈ 1.5 g, and r·α of a jerky
+/// reversal about as much, so fast jerky pumping touches 2–3 g (p05 reaches
+/// 2 g). A heel strike reads 3–15 g at the foot (Lafortune 1991 measured
+/// 3–8 g at the shank in running; the walking recordings in `shared/real`
+/// pass 3.5 g at most steps and reach 7–15 g).
+pub const IMPACT_G: f64 = 3.5;
 
 /// Speed (m/s) of the sensor through space that no pump gives it: turning
 /// about the ankle at 400°/s with an 8–15 cm lever arm moves it at ≤ 1 m/s;

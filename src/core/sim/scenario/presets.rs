@@ -69,8 +69,8 @@ impl Scenario {
                 strap_rot_deg: 160.0,
                 continuous: true,
                 jerky: true,
-                // fast, yet within what a foot does: peaks near 450°/s and 2.5 g (p05: 404°/s, 2 g)
-                move_s: 0.55,
+                // fast, yet within what a foot does: peaks near 450–600°/s and 2–3 g (p05: 404°/s, 2 g)
+                move_s: 0.5,
                 tempo_jitter: 0.12,
                 hold_dorsi_s: 0.0,
                 hold_plantar_s: 0.0,
