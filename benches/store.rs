@@ -19,8 +19,11 @@ use anklepump::store::{EndSession, NewSession, Store};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 
-const CAPTURES: [&str; 2] =
-    ["/work/shared/traces/p07_two_sets_rest.apcap", "/work/shared/traces/p04_postop_slow_holds.apcap"];
+#[allow(dead_code)]
+#[path = "../tests/integration/support.rs"]
+mod support;
+
+const CAPTURES: [&str; 2] = ["p07_two_sets_rest.apcap", "p04_postop_slow_holds.apcap"];
 
 fn rep(i: u32, day: i64) -> Rep {
     let f = f64::from(i);
@@ -92,9 +95,8 @@ fn import_capture(c: &mut Criterion) {
     let mut store = Store::open(&dir.path().join("import.sqlite3")).expect("open");
     let mut group = c.benchmark_group("import");
     group.sample_size(20);
-    for path in CAPTURES {
-        let text = std::fs::read(path).expect("capture");
-        let name = path.rsplit('/').next().unwrap_or(path);
+    for name in CAPTURES {
+        let text = std::fs::read(support::trace(name)).expect("capture");
         group.bench_function(format!("analyze + store {name}"), |b| {
             b.iter(|| {
                 let res = analyze(BufReader::new(&text[..]), false).expect("analyze");

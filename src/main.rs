@@ -1,13 +1,18 @@
 //! The `anklepump` binary: subcommands do headless work (and `serve` serves
 //! the app to a browser); no subcommand opens the app — on a desktop by
 //! starting `anklepump-desktop` beside this binary (the window's WebKitGTK
-//! stays out of the headless commands), on a phone directly.
+//! stays out of the headless commands), on a phone directly. `tracing`
+//! diagnostics go to stderr (`RUST_LOG`, default `warn`).
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Diagnostics on stderr, warnings and worse unless `RUST_LOG` says otherwise.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let cli = anklepump::cli::Cli::parse();
     match cli.command {
         Some(cmd) => anklepump::cli::run_with_db(cmd, cli.db),

@@ -12,9 +12,14 @@ fn main() -> ExitCode {
     let cli = anklepump::cli::Cli::parse();
     match cli.command {
         Some(cmd) => anklepump::cli::run_with_db(cmd, cli.db),
-        None => {
-            anklepump::ui::launch::desktop(anklepump::runtime::RuntimeConfig::from_env().with_db(cli.db.as_deref()));
-            ExitCode::SUCCESS
-        }
+        None => match anklepump::ui::launch::desktop(
+            anklepump::runtime::RuntimeConfig::from_env().with_db(cli.db.as_deref()),
+        ) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("anklepump: {e}");
+                ExitCode::from(1)
+            }
+        },
     }
 }

@@ -181,11 +181,6 @@ fn parse_side(s: &str) -> Result<crate::sensor::capture::Side, String> {
     crate::sensor::capture::Side::parse(s).ok_or_else(|| format!("`{s}` is not left or right"))
 }
 
-/// Runs a headless subcommand without a `--db` override.
-pub fn run(cmd: Command) -> ExitCode {
-    run_with_db(cmd, None)
-}
-
 /// Runs a headless subcommand; `db` is the global `--db` option.
 pub fn run_with_db(cmd: Command, db: Option<PathBuf>) -> ExitCode {
     let db = db.as_deref();

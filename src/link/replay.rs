@@ -38,10 +38,6 @@ impl ReplaySource {
     pub fn open(path: &Path) -> Result<Self, LinkError> {
         Self::from_reader(std::io::BufReader::new(std::fs::File::open(path)?))
     }
-    /// Every notification of the capture, (time s, payload).
-    pub fn records(&self) -> &[(f64, Vec<u8>)] {
-        &self.records
-    }
 }
 
 impl NotificationSource for ReplaySource {

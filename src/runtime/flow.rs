@@ -4,6 +4,7 @@
 
 use super::sensor::Effect;
 use super::session::LiveSession;
+use super::store_io::StoreJob;
 use super::view::{EndReason, LinkState, Screen, SessionStage, SessionView};
 use super::{Now, Running, Runtime};
 use crate::core::coach::CoachPlan;
@@ -11,6 +12,11 @@ use crate::sensor::capture::Side;
 
 impl Runtime {
     pub(super) fn start_session(&mut self, now: Now) {
+        if self.running.is_some() {
+            // One session at a time: Start leads to the one running.
+            self.view.screen = Screen::Session;
+            return;
+        }
         let Some(sensor) = self.sensor.as_ref().filter(|_| self.view.sensor.state == LinkState::Connected) else {
             self.need_sensor();
             return;
@@ -23,33 +29,28 @@ impl Runtime {
         v.session = SessionView { stage: SessionStage::Running, side: Some(side), ..SessionView::default() };
         live.fill(&mut v.session);
         v.screen = Screen::Session;
-        if let Some(Err(e)) = self.records.as_mut().map(|r| r.begin(&now, side, &self.plan, &sensor.id)) {
-            v.session.message = Some(format!("This session cannot be saved: {e}"));
-        }
+        let job = StoreJob::Begin { now, side, plan: self.plan.clone(), sensor_id: sensor.id.clone() };
         self.running = Some(Running { live, streaming_seen: false });
+        self.job(job, now);
     }
 
     pub(super) fn stop_session(&mut self, end: EndReason, now: Now) {
         let Some(mut run) = self.running.take() else { return };
         self.effects.push(Effect::StopStreaming);
-        if end != EndReason::Pain {
+        if end != EndReason::StoppedForPain {
             // The data ended: a rep on its way back still counts.
             let reps = run.live.finish();
-            self.save_reps(&reps);
+            self.save_reps(reps, now);
         }
         run.live.fill(&mut self.view.session);
         self.view.session.stage = SessionStage::AskPain;
-        if let Some(r) = self.records.as_mut() {
-            r.finish(end, &now);
-        }
+        self.job(StoreJob::Finish { status: end, now }, now);
         self.refresh(now);
     }
 
-    pub(super) fn save_reps(&mut self, reps: &[crate::core::reps::Rep]) {
+    pub(super) fn save_reps(&mut self, reps: Vec<crate::core::reps::Rep>, now: Now) {
         for rep in reps {
-            if let Some(Err(e)) = self.records.as_mut().map(|r| r.add_rep(rep)) {
-                self.view.session.message = Some(format!("A rep could not be saved: {e}"));
-            }
+            self.job(StoreJob::AddRep(rep), now);
         }
     }
 }

@@ -1,19 +1,35 @@
-//! The coroutine's side of sensors: performs the runtime's `Effect`s with
-//! the link module — the BLE link (opened on first use; no Bluetooth is a
-//! readable message, never a crash) or the demo sensor (`link::DemoLink`) —
-//! and hands the connected link's event stream to the loop. For each
+//! The link task: performs the runtime's `Effect`s with the link module, in
+//! order — the BLE link (opened on first use; no Bluetooth is a readable
+//! message, never a crash) or the demo sensor (`link::DemoLink`) — and
+//! sends each outcome back to the hub as a `LinkDone`, with the connected
+//! link's event stream, which the hub reads itself. For each
 //! session the demo sensor gets a fresh simulated person who holds still
 //! for the "3, 2, 1" and holds each pump as long as the plan asks (or the
 //! configured capture from its start), and the configured dropout.
 
 use std::time::Duration;
 
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use super::sensor::Effect;
-use super::{Now, Runtime, RuntimeConfig, DEMO_ID};
+use super::{RuntimeConfig, DEMO_ID};
 use crate::core::sim::{Scenario, SimSensor};
-use crate::link::{BleLink, DemoLink, Link, LinkError, LinkEvent, NotificationSource, ReplaySource};
+use crate::link::{BleLink, DemoLink, DeviceInfo, Found, Link, LinkError, LinkEvent, NotificationSource, ReplaySource};
+use crate::sensor::protocol::SensorConfig;
+
+/// What became of a link operation.
+#[derive(Debug)]
+pub enum LinkDone {
+    Scanned(Result<Vec<Found>, LinkError>),
+    /// `events`: the new link's event stream.
+    Connected {
+        id: String,
+        res: Result<(DeviceInfo, SensorConfig), LinkError>,
+        events: Option<UnboundedReceiver<LinkEvent>>,
+    },
+    /// An operation failed: what the user was doing, and why.
+    Failed(&'static str, LinkError),
+}
 
 /// How long a scan listens.
 const SCAN: Duration = Duration::from_secs(4);
@@ -24,13 +40,12 @@ const SIM_HOLD_EXTRA_S: f64 = 0.4;
 /// The demo's hold before the first session says otherwise.
 const SIM_DEFAULT_HOLD_S: f64 = 3.0;
 
-pub struct LinkIo {
+struct LinkIo {
     cfg: RuntimeConfig,
     ble: Option<BleLink>,
     demo: Option<DemoLink>,
     /// The demo sensor is the connected one.
     on_demo: bool,
-    events: Option<UnboundedReceiver<LinkEvent>>,
     /// Varies the simulated person from session to session.
     sessions: u64,
 }
@@ -47,24 +62,6 @@ macro_rules! on_link {
 }
 
 impl LinkIo {
-    pub fn new(cfg: &RuntimeConfig) -> Self {
-        LinkIo { cfg: cfg.clone(), ble: None, demo: None, on_demo: false, events: None, sessions: 0 }
-    }
-
-    /// The next event of the connected sensor; never resolves while there is none.
-    pub async fn next_event(&mut self) -> Option<LinkEvent> {
-        match self.events.as_mut() {
-            Some(rx) => {
-                let ev = rx.recv().await;
-                if ev.is_none() {
-                    self.events = None;
-                }
-                ev
-            }
-            None => std::future::pending().await,
-        }
-    }
-
     async fn ble(&mut self) -> Result<&mut BleLink, LinkError> {
         if self.ble.is_none() {
             self.ble = Some(BleLink::new().await?);
@@ -92,10 +89,19 @@ impl LinkIo {
     async fn connect(
         &mut self,
         id: &str,
-    ) -> Result<(crate::link::DeviceInfo, crate::sensor::protocol::SensorConfig), LinkError> {
+    ) -> (Result<(DeviceInfo, SensorConfig), LinkError>, Option<UnboundedReceiver<LinkEvent>>) {
+        match self.try_connect(id).await {
+            Ok((info, config, events)) => (Ok((info, config)), events),
+            Err(e) => (Err(e), None),
+        }
+    }
+
+    async fn try_connect(
+        &mut self,
+        id: &str,
+    ) -> Result<(DeviceInfo, SensorConfig, Option<UnboundedReceiver<LinkEvent>>), LinkError> {
         // One sensor at a time.
         let _ = on_link!(self, l => l.disconnect().await);
-        self.events = None;
         self.on_demo = id == DEMO_ID;
         let info = if self.on_demo {
             let source = self.demo_source(SIM_DEFAULT_HOLD_S)?;
@@ -105,37 +111,29 @@ impl LinkIo {
             self.ble().await?.connect(id).await?
         };
         let config = on_link!(self, l => l.read_config().await)?;
-        self.events = on_link!(self, l => Ok(l.take_events()))?;
-        Ok((info, config))
+        let events = on_link!(self, l => Ok(l.take_events()))?;
+        Ok((info, config, events))
     }
 
-    pub async fn perform(&mut self, effect: Effect, rt: &mut Runtime) {
+    async fn perform(&mut self, effect: Effect) -> Option<LinkDone> {
         let (what, res) = match effect {
             Effect::Scan => {
                 let res = match self.ble().await {
                     Ok(l) => l.scan(SCAN).await,
                     Err(e) => Err(e),
                 };
-                rt.on_scan(res);
-                return;
+                return Some(LinkDone::Scanned(res));
             }
             Effect::Connect(id) => {
-                let res = self.connect(&id).await;
-                rt.on_connected(&id, res, Now::read());
-                return;
+                let (res, events) = self.connect(&id).await;
+                return Some(LinkDone::Connected { id, res, events });
             }
             Effect::Identify => ("identify the sensor", on_link!(self, l => l.identify().await)),
             Effect::StartStreaming { hold_s } => ("start streaming", self.start(hold_s).await),
             Effect::StopStreaming => ("stop streaming", on_link!(self, l => l.stop_streaming().await)),
-            Effect::Disconnect => {
-                let res = on_link!(self, l => l.disconnect().await);
-                self.events = None;
-                ("disconnect", res)
-            }
+            Effect::Disconnect => ("disconnect", on_link!(self, l => l.disconnect().await)),
         };
-        if let Err(e) = res {
-            rt.on_link_error(what, e);
-        }
+        res.err().map(|e| LinkDone::Failed(what, e))
     }
 
     async fn start(&mut self, hold_s: f64) -> Result<(), LinkError> {
@@ -151,4 +149,17 @@ impl LinkIo {
         }
         on_link!(self, l => l.start_streaming().await)
     }
+}
+
+/// The link task: performs `effects` in order until the channel closes.
+pub async fn run(cfg: RuntimeConfig, mut effects: UnboundedReceiver<Effect>, done: UnboundedSender<LinkDone>) {
+    let mut io = LinkIo { cfg, ble: None, demo: None, on_demo: false, sessions: 0 };
+    while let Some(effect) = effects.recv().await {
+        if let Some(d) = io.perform(effect).await {
+            if done.send(d).is_err() {
+                break;
+            }
+        }
+    }
+    let _ = on_link!(io, l => l.disconnect().await);
 }

@@ -1,40 +1,48 @@
-//! The app's one I/O owner. The UI's root coroutine hands `run` its stream
-//! of `Command`s and a `publish` callback; `run` owns the sensor source, the
-//! live session (pipeline + coach) and the session records, reads the clock,
-//! and publishes a fresh `AppView` whenever something changed. `Runtime`
-//! itself takes the time as an argument, so tests drive it step by step.
+//! The app's state and its one I/O owner per process. `Runtime` is the
+//! state: it takes `Command`s (from a view, `ViewId`), link events and the
+//! outcomes of store work, with the time as an argument, and asks for link
+//! work (`Effect`s) and store work (`StoreJob`s) as values — so tests drive
+//! it step by step. The `hub` owns one `Runtime` for the whole process, runs
+//! the link and the store as tasks whose results come back as messages, and
+//! publishes what changed to every attached view (the desktop window, each
+//! browser tab of `serve`).
 //!
 //! Sessions, the plan and the remembered sensor are kept in the store
-//! (`records`). Every sensor — a real APS-1 over BLE, or the demo sensor
-//! (`link::DemoLink`: a simulated person who follows the cues, or a capture
-//! replayed in real time) — is reached through the link module by
-//! `link_io`, and its data arrives as link events.
+//! (`records`, through `store_io`). Every sensor — a real APS-1 over BLE, or
+//! the demo sensor (`link::DemoLink`: a simulated person who follows the
+//! cues, or a capture replayed in real time) — is reached through the link
+//! module by `link_io`, and its data arrives as link events.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use futures::{Stream, StreamExt};
+use chrono::NaiveDate;
 
 use crate::core::plan::{Plan, Preset, Sides};
 use crate::sensor::capture::Side;
 
+mod config;
 mod flow;
+pub mod hub;
 mod link_io;
-mod progress;
+mod next_due;
 pub mod records;
 pub mod sensor;
 pub mod session;
+pub mod store_io;
 pub mod view;
 mod view_fill;
 
+pub use config::{Dropout, Now, RuntimeConfig};
+pub use hub::{Hub, Updates, ViewHandle, ViewId};
 use records::Records;
 use sensor::{ConnectedSensor, Effect};
 use session::LiveSession;
+use store_io::{StoreDone, StoreJob};
 use view::*;
 
-/// How often the screens read from the store are refreshed when nothing happens.
-const IDLE_REFRESH: Duration = Duration::from_secs(5);
+/// How long a running session goes on with no screen attached before it is saved as interrupted.
+pub const ORPHAN_AFTER: Duration = Duration::from_secs(120);
 
 /// The id of the always-offered demo sensor.
 pub const DEMO_ID: &str = "demo";
@@ -66,104 +74,78 @@ pub enum Command {
     OpenSession(Option<u64>),
 }
 
-/// Where the runtime finds things.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RuntimeConfig {
-    /// A capture for the demo sensor to replay instead of the simulator.
-    pub demo_capture: Option<PathBuf>,
-    /// The session database (`--db`); `None`: the platform's default path.
-    pub db: Option<PathBuf>,
-    /// A link loss the demo sensor plays out in every session.
-    pub demo_dropout: Option<Dropout>,
-}
-
-/// `at_s` seconds into a demo session the link drops for `len_s` seconds.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Dropout {
-    pub at_s: f64,
-    pub len_s: f64,
-}
-
-impl Dropout {
-    /// `AT:LEN` in seconds, e.g. `12:3`.
-    pub fn parse(s: &str) -> Option<Dropout> {
-        let (a, l) = s.split_once(':')?;
-        let (at_s, len_s) = (a.trim().parse::<f64>().ok()?, l.trim().parse::<f64>().ok()?);
-        (at_s.is_finite() && len_s.is_finite() && at_s >= 0.0 && len_s > 0.0).then_some(Dropout { at_s, len_s })
-    }
-}
-
-impl RuntimeConfig {
-    /// `ANKLEPUMP_DEMO_CAPTURE=FILE.apcap` makes the demo sensor replay that capture;
-    /// `ANKLEPUMP_DEMO_DROPOUT=AT:LEN` makes its link drop once per session.
-    pub fn from_env() -> Self {
-        RuntimeConfig {
-            demo_capture: std::env::var_os("ANKLEPUMP_DEMO_CAPTURE").map(PathBuf::from),
-            db: None,
-            demo_dropout: std::env::var("ANKLEPUMP_DEMO_DROPOUT").ok().as_deref().and_then(Dropout::parse),
-        }
-    }
-
-    /// Uses the database at `db` (the global `--db` option), when given.
-    pub fn with_db(self, db: Option<&std::path::Path>) -> Self {
-        RuntimeConfig { db: db.map(PathBuf::from), ..self }
-    }
-}
-
-/// The time as the runtime sees it: the wall clock, local and UTC.
-#[derive(Debug, Clone, Copy)]
-pub struct Now {
-    pub local: NaiveDateTime,
-    pub utc: DateTime<Utc>,
-    /// Seconds east of UTC in force now.
-    pub offset_s: i32,
-}
-
-impl Now {
-    pub fn read() -> Self {
-        let l = chrono::Local::now();
-        Now { local: l.naive_local(), utc: l.with_timezone(&Utc), offset_s: l.offset().local_minus_utc() }
-    }
-    pub fn plus(self, d: Duration) -> Self {
-        let c = chrono::Duration::from_std(d).unwrap_or_default();
-        Now { local: self.local + c, utc: self.utc + c, offset_s: self.offset_s }
-    }
-}
-
 struct Running {
     live: LiveSession,
     /// The sensor said it is streaming since the link was last (re)made.
     streaming_seen: bool,
 }
 
-/// The state the coroutine owns.
+/// Where the runtime's store work goes.
+enum StorePort {
+    /// Performed at once (a runtime driven step by step); `None`: sessions are not saved.
+    Inline(Option<Box<Records>>),
+    /// Queued for the hub's store task (`take_jobs`); `open`: the database answered that it is open.
+    Queued { jobs: Vec<StoreJob>, open: Option<bool> },
+}
+
+/// What one screen has open: the per-view part of `AppView`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Nav {
+    pub screen: Screen,
+    /// The session opened in History.
+    pub history_open: Option<u64>,
+    /// The day opened on Progress.
+    pub open_day: Option<NaiveDate>,
+}
+
+/// The app's state: what every view shows, the running session, the plan.
 pub struct Runtime {
     cfg: RuntimeConfig,
     view: AppView,
     running: Option<Running>,
-    records: Option<Records>,
+    store: StorePort,
     plan: Plan,
     /// The connected sensor (real or demo), if any.
     sensor: Option<ConnectedSensor>,
     effects: Vec<Effect>,
+    /// What each attached view has open.
+    navs: BTreeMap<ViewId, Nav>,
 }
 
 impl Runtime {
+    /// A runtime whose store work is done at once, in `handle` (tests, one view).
     pub fn new(cfg: RuntimeConfig, now: Now) -> Self {
-        let (records, problem) = match Records::open(&cfg) {
-            Ok(r) => (Some(r), None),
-            Err(e) => (None, Some(format!("Sessions cannot be saved: {e}"))),
+        let (records, done) = match Records::open_app(&cfg, records::app_lock(&cfg)) {
+            Ok(r) => {
+                let done = r.opened();
+                (Some(Box::new(r)), done)
+            }
+            Err(e) => (None, StoreDone::Unavailable(e)),
         };
-        let plan = records.as_ref().map(Records::plan).unwrap_or_default();
-        let mut rt =
-            Runtime { cfg, view: AppView::default(), running: None, records, plan, sensor: None, effects: Vec::new() };
-        rt.view.history.message = problem;
+        let mut rt = Runtime::with_port(cfg, StorePort::Inline(records));
+        rt.navs.insert(ViewId::default(), Nav::default());
+        rt.on_store(done, now);
+        rt
+    }
+
+    /// A runtime whose store work is queued (`take_jobs`) for the hub's store task.
+    pub(crate) fn queued(cfg: RuntimeConfig) -> Self {
+        Runtime::with_port(cfg, StorePort::Queued { jobs: Vec::new(), open: None })
+    }
+
+    fn with_port(cfg: RuntimeConfig, store: StorePort) -> Self {
+        let mut rt = Runtime {
+            cfg,
+            view: AppView::default(),
+            running: None,
+            store,
+            plan: Plan::default(),
+            sensor: None,
+            effects: Vec::new(),
+            navs: BTreeMap::new(),
+        };
         rt.view.pair.devices = vec![demo_row()];
-        // The remembered sensor is reconnected at start.
-        if let Some(s) = rt.records.as_ref().and_then(Records::remembered) {
-            rt.connect(&s.id);
-        }
-        rt.refresh(now);
+        view_fill::settings(&mut rt.view.settings, &rt.plan);
         rt
     }
 
@@ -171,13 +153,75 @@ impl Runtime {
         &self.view
     }
 
-    pub fn handle(&mut self, cmd: Command, now: Now) {
-        if !matches!(cmd, Command::SetPain(_) | Command::Navigate(Screen::Session)) {
-            // Moving on without answering the pain question closes the session without it.
-            if let Some(r) = self.records.as_mut() {
-                r.flush();
+    /// What each attached view has open.
+    pub fn navs(&self) -> &BTreeMap<ViewId, Nav> {
+        &self.navs
+    }
+
+    /// A session is running.
+    pub fn running(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// The store work asked for since the last call (queued runtimes only).
+    pub fn take_jobs(&mut self) -> Vec<StoreJob> {
+        match &mut self.store {
+            StorePort::Queued { jobs, .. } => std::mem::take(jobs),
+            StorePort::Inline(_) => Vec::new(),
+        }
+    }
+
+    fn job(&mut self, job: StoreJob, now: Now) {
+        match &mut self.store {
+            StorePort::Queued { jobs, .. } => jobs.push(job),
+            StorePort::Inline(records) => {
+                let done = records.as_mut().and_then(|r| r.perform(job));
+                if let Some(d) = done {
+                    self.on_store(d, now);
+                }
             }
         }
+    }
+
+    /// Sessions are being saved (or may be: the database has not answered yet).
+    fn saving(&self) -> bool {
+        match &self.store {
+            StorePort::Inline(r) => r.is_some(),
+            StorePort::Queued { open, .. } => *open != Some(false),
+        }
+    }
+
+    /// A view attached: it starts on Today, or on the session while one runs.
+    pub fn attach(&mut self, id: ViewId) {
+        let screen = if self.running.is_some() { Screen::Session } else { Screen::Today };
+        self.navs.insert(id, Nav { screen, ..Nav::default() });
+    }
+
+    pub fn detach(&mut self, id: ViewId) {
+        self.navs.remove(&id);
+    }
+
+    /// A command from the only view (a runtime driven step by step).
+    pub fn handle(&mut self, cmd: Command, now: Now) {
+        self.handle_from(ViewId::default(), cmd, now);
+    }
+
+    /// A command from the view `from`.
+    pub fn handle_from(&mut self, from: ViewId, cmd: Command, now: Now) {
+        let nav = self.navs.get(&from).copied().unwrap_or_default();
+        self.view.screen = nav.screen;
+        self.view.history.open = nav.history_open;
+        self.view.progress.open_day = nav.open_day;
+        self.command(cmd, now);
+        let v = &mut self.view;
+        let nav = Nav { screen: v.screen, history_open: v.history.open, open_day: v.progress.open_day };
+        // What a view has open is its own (`navs`), not part of what every view shows.
+        (v.screen, v.history.open, v.progress.open_day) = Default::default();
+        self.navs.insert(from, nav);
+        self.refresh(now);
+    }
+
+    fn command(&mut self, cmd: Command, now: Now) {
         let v = &mut self.view;
         match cmd {
             Command::Navigate(s) => v.screen = s,
@@ -190,21 +234,21 @@ impl Runtime {
             Command::Connect(id) => self.connect(&id),
             Command::Forget => {
                 self.stop_session(EndReason::Stopped, now);
-                let id = self.disconnect().or_else(|| self.view.pair.remembered.clone());
-                let res = match (self.records.as_mut(), id) {
-                    (Some(r), Some(id)) => r.forget(&id),
-                    _ => Ok(()),
-                };
+                if let Some(id) = self.disconnect().or_else(|| self.view.pair.remembered.clone()) {
+                    self.job(StoreJob::Forget(id), now);
+                }
                 self.view.pair.remembered = None;
                 self.view.sensor = SensorView::default();
-                self.view.pair.message = Some(res.err().unwrap_or_else(|| "Sensor forgotten.".into()));
+                self.view.pair.message = Some("Sensor forgotten.".into());
             }
             Command::ChooseSide(s) => v.session.side = Some(s),
             Command::StartSession => self.start_session(now),
             Command::StopSession => self.stop_session(EndReason::Stopped, now),
             Command::SharpPain => {
-                self.stop_session(EndReason::Pain, now);
-                self.view.session.stage = SessionStage::PainStop;
+                if self.running.is_some() {
+                    self.stop_session(EndReason::StoppedForPain, now);
+                    self.view.session.stage = SessionStage::PainStop;
+                }
                 self.view.screen = Screen::Session;
             }
             Command::SetPain(p) => {
@@ -213,11 +257,12 @@ impl Runtime {
                 if v.session.stage == SessionStage::AskPain {
                     v.session.stage = SessionStage::Summary;
                 }
-                if let Some(Err(e)) = self.records.as_mut().map(|r| r.set_pain(p)) {
-                    self.view.session.message = Some(e);
-                }
+                self.job(StoreJob::SetPain(p), now);
             }
             Command::NewSession => {
+                if self.running.is_some() {
+                    return;
+                }
                 // Both feet: the next session is for the other foot.
                 let side = match (self.plan.sides, v.session.side) {
                     (Sides::Both, Some(Side::Left)) => Some(Side::Right),
@@ -232,26 +277,27 @@ impl Runtime {
                     PresetChoice::PostOp => Preset::PostOp,
                     PresetChoice::Custom => Preset::Custom,
                 };
-                self.update_plan(Plan::from_preset(preset, self.plan.sides));
+                self.update_plan(Plan::from_preset(preset, self.plan.sides), now);
             }
-            Command::SetReps(n) => self.update_plan(Plan { reps_per_session: n, ..self.plan.clone() }),
-            Command::SetHold(s) => self.update_plan(Plan { hold_s: f64::from(s), ..self.plan.clone() }),
+            Command::SetReps(n) => self.update_plan(Plan { reps_per_session: n, ..self.plan.clone() }, now),
+            Command::SetHold(s) => self.update_plan(Plan { hold_s: f64::from(s), ..self.plan.clone() }, now),
             Command::SetSides(sides) => {
                 v.session.side = sides.single().or(v.session.side);
-                self.update_plan(Plan { sides, ..self.plan.clone() });
+                self.update_plan(Plan { sides, ..self.plan.clone() }, now);
             }
             Command::SetReminders(on) => {
                 let reminders =
                     if on { Plan::from_preset(self.plan.preset, self.plan.sides).reminders } else { vec![] };
-                self.update_plan(Plan { reminders, ..self.plan.clone() });
+                self.update_plan(Plan { reminders, ..self.plan.clone() }, now);
             }
             Command::ExportCsv | Command::ExportFhir => {
-                let res = match (&self.records, &cmd) {
-                    (None, _) => Err("Sessions are not being saved, so there is nothing to export.".to_string()),
-                    (Some(r), Command::ExportCsv) => r.export_csv(),
-                    (Some(r), _) => r.export_fhir(),
-                };
-                self.view.settings.message = Some(res.unwrap_or_else(|e| e));
+                if !self.saving() {
+                    self.view.settings.message =
+                        Some("Sessions are not being saved, so there is nothing to export.".to_string());
+                    return;
+                }
+                let job = if cmd == Command::ExportCsv { StoreJob::ExportCsv } else { StoreJob::ExportFhir };
+                self.job(job, now);
             }
             Command::OpenDay(d) => v.progress.open_day = d,
             Command::OpenSession(id) => {
@@ -261,28 +307,85 @@ impl Runtime {
                 }
             }
         }
-        self.refresh(now);
     }
 
-    fn update_plan(&mut self, plan: Plan) {
-        let res = match self.records.as_mut() {
-            Some(r) => r.set_plan(&plan),
-            None => plan.validate().map_err(|e| e.to_string()),
-        };
-        match res {
+    fn update_plan(&mut self, plan: Plan, now: Now) {
+        match plan.validate() {
             Ok(()) => {
-                self.plan = plan;
                 self.view.settings.message = None;
+                self.plan = plan.clone();
+                self.job(StoreJob::SavePlan(plan), now);
             }
-            Err(e) => self.view.settings.message = Some(e),
+            Err(e) => self.view.settings.message = Some(e.to_string()),
         }
     }
 
-    /// Recomputes the screens read from the store (Today, Progress, History) and Settings.
+    /// Outcomes of store work.
+    pub fn on_store(&mut self, done: StoreDone, now: Now) {
+        use store_io::Failure;
+        match done {
+            StoreDone::Opened { plan, remembered } => {
+                if let StorePort::Queued { open, .. } = &mut self.store {
+                    *open = Some(true);
+                }
+                self.plan = plan;
+                // The remembered sensor is reconnected at start.
+                if let Some(s) = remembered.filter(|_| self.sensor.is_none()) {
+                    self.connect(&s.id);
+                }
+            }
+            StoreDone::Unavailable(e) => {
+                if let StorePort::Queued { open, .. } = &mut self.store {
+                    *open = Some(false);
+                }
+                self.view.history.message = Some(format!("Sessions cannot be saved: {e}"));
+            }
+            StoreDone::Failed { what, error } => {
+                let v = &mut self.view;
+                match what {
+                    Failure::Begin => v.session.message = Some(format!("This session cannot be saved: {error}")),
+                    Failure::Rep => v.session.message = Some(format!("A rep could not be saved: {error}")),
+                    Failure::End => v.session.message = Some(format!("The session's end could not be saved: {error}")),
+                    Failure::Pain => v.session.message = Some(error.to_string()),
+                    Failure::Plan | Failure::Export => v.settings.message = Some(error.to_string()),
+                    Failure::Sensor => v.pair.message = Some(format!("The sensor list cannot be saved: {error}")),
+                }
+            }
+            StoreDone::Exported(msg) => self.view.settings.message = Some(msg),
+            StoreDone::Read(read) => {
+                view_fill::from_store(&mut self.view, *read, &self.plan, now, self.running.is_some());
+                return;
+            }
+        }
+        self.refresh(now);
+    }
+
+    /// Recomputes Settings and asks the store for what Today, Progress and History show.
     fn refresh(&mut self, now: Now) {
         view_fill::settings(&mut self.view.settings, &self.plan);
-        let Some(records) = self.records.as_ref() else { return };
-        view_fill::from_store(&mut self.view, records, &self.plan, now, self.running.is_some());
+        self.view.today.in_progress = self.running.is_some();
+        let open: Vec<u64> = self.navs.values().filter_map(|n| n.history_open).collect();
+        self.job(StoreJob::Read { today: now.local.date(), open }, now);
+    }
+
+    /// The clock moved on with nothing else happening (Today's "next due").
+    pub fn tick(&mut self, now: Now) {
+        self.refresh(now);
+    }
+
+    /// No screen has been attached for too long: the running session is saved
+    /// as interrupted with its reps.
+    pub fn interrupt(&mut self, now: Now) {
+        if self.running.is_none() {
+            return;
+        }
+        self.stop_session(EndReason::Interrupted, now);
+        self.view.session = SessionView {
+            side: self.view.session.side,
+            message: Some("The last session was left with no screen open; it is saved as interrupted.".into()),
+            ..SessionView::default()
+        };
+        self.refresh(now);
     }
 }
 
@@ -293,41 +396,5 @@ fn demo_row() -> DeviceRow {
         rssi_dbm: None,
         battery_pct: None,
         demo: true,
-    }
-}
-
-/// The coroutine body: owns the runtime until the command stream ends.
-pub async fn run<S, F>(cfg: RuntimeConfig, mut commands: S, mut publish: F)
-where
-    S: Stream<Item = Command> + Unpin,
-    F: FnMut(&AppView),
-{
-    let mut rt = Runtime::new(cfg.clone(), Now::read());
-    let mut io = link_io::LinkIo::new(&cfg);
-    let mut last = rt.view().clone();
-    publish(&last);
-    loop {
-        // Link work asked for (at start: reconnecting the remembered sensor). Show
-        // "Scanning…"/"Connecting…" before the slow part, then its outcome.
-        for effect in rt.take_effects() {
-            if *rt.view() != last {
-                last = rt.view().clone();
-                publish(&last);
-            }
-            io.perform(effect, &mut rt).await;
-        }
-        if *rt.view() != last {
-            last = rt.view().clone();
-            publish(&last);
-        }
-        tokio::select! {
-            cmd = commands.next() => match cmd {
-                Some(c) => rt.handle(c, Now::read()),
-                None => break,
-            },
-            Some(ev) = io.next_event() => rt.on_link_event(ev, Now::read()),
-            // Today's "next session due" moves on with the clock.
-            _ = tokio::time::sleep(IDLE_REFRESH), if rt.running.is_none() => rt.refresh(Now::read()),
-        }
     }
 }

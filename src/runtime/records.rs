@@ -1,16 +1,18 @@
 //! The runtime's use of the store: the plan, the remembered sensor, and the
 //! session being recorded (begun at Start, each rep committed as detected,
-//! ended when the pain question is answered or the user moves on), and the
-//! views History, Today and Progress read from it. Store errors become one
-//! line for the user; they never stop a session.
+//! closed the moment it ends; the pain felt after it is added when the
+//! question is answered), and what
+//! History, Today and Progress read from it. It runs where the store work
+//! runs (the hub's store task, `store_io`), never in the state owner.
 
-use chrono::{Datelike, NaiveDate, Offset};
+use chrono::{Datelike, NaiveDate, NaiveTime, Offset};
 
-use super::view::{EndReason, SessionRecord};
+use super::view::SessionRecord;
 use super::{Now, RuntimeConfig};
 use crate::core::plan::{Plan, SessionStatus, WeekReport};
 use crate::core::reps::Rep;
 use crate::sensor::capture::Side;
+use crate::store::lease::{AppHeld, Lease};
 use crate::store::{EndSession, NewSession, SensorRecord, SessionId, Store, StoreError};
 
 /// How many sessions History lists.
@@ -18,58 +20,90 @@ const HISTORY_LEN: usize = 100;
 /// Weeks of range-of-motion trend on Progress.
 const WEEKS_BACK: u32 = 8;
 
-/// Databases whose interrupted sessions this process has already closed.
-static RECOVERED: std::sync::Mutex<std::collections::BTreeSet<std::path::PathBuf>> =
-    std::sync::Mutex::new(std::collections::BTreeSet::new());
-
-struct PendingEnd {
-    id: SessionId,
-    end: EndSession,
-}
-
 pub struct Records {
     store: Store,
     recording: Option<SessionId>,
-    pending: Option<PendingEnd>,
+    /// The session that ended last, until its pain question is answered.
+    ended: Option<SessionId>,
+    /// This app's hold on the database (one app per database).
+    _app: Option<Lease>,
 }
 
-fn msg(e: StoreError) -> String {
-    e.to_string()
+/// What History, Today and Progress show, read in one go.
+#[derive(Debug)]
+pub struct StoreRead {
+    /// Newest first, in-progress sessions included; the reps of the sessions asked for loaded.
+    pub history: Result<Vec<SessionRecord>, StoreError>,
+    pub week: Result<WeekReport, StoreError>,
+    /// The weekly chart drawn from `week`.
+    pub chart_svg: Option<String>,
+    /// When today's latest session started (local time).
+    pub last_today: Option<NaiveTime>,
+}
+
+/// The configured database (`--db`) or the platform's default.
+fn db_path(cfg: &RuntimeConfig) -> Result<std::path::PathBuf, StoreError> {
+    match &cfg.db {
+        Some(p) => Ok(p.clone()),
+        None => Store::default_path(),
+    }
+}
+
+/// The app lock on the configured database, taken as the hub starts.
+pub(crate) enum AppLock {
+    Held(Lease),
+    /// Another app holds it (`StoreError::AnotherApp`).
+    Other(StoreError),
+    /// Not taken yet (no database directory yet, or no data directory): taken at open.
+    Later,
+}
+
+/// Takes the app lock on the configured database.
+pub(crate) fn app_lock(cfg: &RuntimeConfig) -> AppLock {
+    let Ok(path) = db_path(cfg) else { return AppLock::Later };
+    match Lease::app(&path) {
+        Ok(Ok(l)) => AppLock::Held(l),
+        Ok(Err(AppHeld { pid })) => AppLock::Other(StoreError::AnotherApp { path, pid }),
+        Err(_) => AppLock::Later,
+    }
 }
 
 impl Records {
-    /// Opens the configured database (or the platform's default), closing sessions a crash left open.
-    pub fn open(cfg: &RuntimeConfig) -> Result<Records, String> {
-        let path = match &cfg.db {
-            Some(p) => p.clone(),
-            None => Store::default_path().map_err(msg)?,
-        };
-        let mut store = Store::open(&path).map_err(msg)?;
-        // Sessions left open are a crash's only at the process's first open of this database:
-        // `serve` runs one runtime per browser connection, and a second tab must not close
-        // the first one's running session.
-        let first = RECOVERED.lock().map(|mut done| done.insert(path.clone())).unwrap_or(false);
-        if first {
-            store.recover_interrupted().map_err(msg)?;
+    /// Opens the configured database (or the platform's default) as the app:
+    /// takes the app lock (another app on it is an error saying so) and closes
+    /// the sessions whose owner is gone as interrupted.
+    pub(crate) fn open_app(cfg: &RuntimeConfig, lock: AppLock) -> Result<Records, StoreError> {
+        let path = db_path(cfg)?;
+        if let AppLock::Other(e) = lock {
+            return Err(e);
         }
-        Ok(Records { store, recording: None, pending: None })
+        let mut store = Store::open(&path)?;
+        let app = match lock {
+            AppLock::Held(l) => l,
+            _ => match Lease::app(&path)? {
+                Ok(l) => l,
+                Err(AppHeld { pid }) => return Err(StoreError::AnotherApp { path, pid }),
+            },
+        };
+        store.recover_interrupted()?;
+        Ok(Records { store, recording: None, ended: None, _app: Some(app) })
     }
 
     pub fn plan(&self) -> Plan {
         self.store.plan().unwrap_or_default()
     }
 
-    /// Validates and saves the plan; the error is a sentence for the user.
-    pub fn set_plan(&mut self, plan: &Plan) -> Result<(), String> {
-        plan.validate().map_err(|e| e.to_string())?;
-        self.store.set_plan(plan).map_err(msg)
+    /// Validates and saves the plan.
+    pub fn set_plan(&mut self, plan: &Plan) -> Result<(), StoreError> {
+        plan.validate()?;
+        self.store.set_plan(plan)
     }
 
     pub fn remembered(&self) -> Option<SensorRecord> {
         self.store.sensors().ok()?.into_iter().next()
     }
 
-    pub fn remember(&mut self, id: &str, name: &str, battery: Option<u8>, now: &Now) -> Result<(), String> {
+    pub fn remember(&mut self, id: &str, name: &str, battery: Option<u8>, now: &Now) -> Result<(), StoreError> {
         let rec = SensorRecord {
             id: id.into(),
             name: name.into(),
@@ -77,16 +111,16 @@ impl Records {
             last_seen_utc: Some(now.utc),
             battery_pct: battery,
         };
-        self.store.upsert_sensor(&rec).map_err(msg)
+        self.store.upsert_sensor(&rec)
     }
 
-    pub fn forget(&mut self, id: &str) -> Result<(), String> {
-        self.store.forget_sensor(id).map(|_| ()).map_err(msg)
+    pub fn forget(&mut self, id: &str) -> Result<(), StoreError> {
+        self.store.forget_sensor(id).map(|_| ())
     }
 
     /// Starts recording a session.
-    pub fn begin(&mut self, now: &Now, side: Side, plan: &Plan, sensor_id: &str) -> Result<(), String> {
-        self.flush();
+    pub fn begin(&mut self, now: &Now, side: Side, plan: &Plan, sensor_id: &str) -> Result<(), StoreError> {
+        self.ended = None;
         let s = NewSession {
             start_utc: now.utc,
             utc_offset_s: now.offset_s,
@@ -98,81 +132,82 @@ impl Records {
             capture_file: None,
             sensor_id: Some(sensor_id.into()),
         };
-        self.recording = Some(self.store.begin_session(&s).map_err(msg)?);
+        self.recording = Some(self.store.begin_session(&s)?);
         Ok(())
     }
 
-    pub fn add_rep(&mut self, rep: &Rep) -> Result<(), String> {
+    pub fn add_rep(&mut self, rep: &Rep) -> Result<(), StoreError> {
         match self.recording {
-            Some(id) => self.store.add_rep(id, rep).map(|_| ()).map_err(msg),
+            Some(id) => self.store.add_rep(id, rep).map(|_| ()),
             None => Ok(()),
         }
     }
 
-    /// The session ended; it is closed once the pain question is answered (or skipped).
-    pub fn finish(&mut self, end: EndReason, now: &Now) {
-        let Some(id) = self.recording.take() else { return };
-        let status = match end {
-            EndReason::Completed => SessionStatus::Completed,
-            EndReason::Pain => SessionStatus::StoppedForPain,
-            EndReason::Stopped | EndReason::Interrupted => SessionStatus::Stopped,
-        };
+    /// The session ended: it is closed now, with its status.
+    pub fn finish(&mut self, status: SessionStatus, now: &Now) -> Result<(), StoreError> {
+        let Some(id) = self.recording.take() else { return Ok(()) };
         let end =
             EndSession { end_utc: now.utc, utc_offset_s: now.offset_s, status, pain_after: None, notes: String::new() };
-        self.pending = Some(PendingEnd { id, end });
+        self.store.end_session(id, &end)?;
+        self.ended = Some(id);
+        Ok(())
     }
 
-    /// The pain after the session closes it.
-    pub fn set_pain(&mut self, pain: u8) -> Result<(), String> {
-        if let Some(p) = self.pending.as_mut() {
-            p.end.pain_after = Some(pain);
-        }
-        self.close_pending()
-    }
-
-    /// Closes an ended session whose pain question was skipped.
-    pub fn flush(&mut self) {
-        if let Err(e) = self.close_pending() {
-            tracing::warn!("cannot close the session: {e}");
-        }
-    }
-
-    fn close_pending(&mut self) -> Result<(), String> {
-        match self.pending.take() {
-            Some(p) => self.store.end_session(p.id, &p.end).map_err(msg),
+    /// The pain felt after the session that just ended.
+    pub fn set_pain(&mut self, pain: u8) -> Result<(), StoreError> {
+        match self.ended.take() {
+            Some(id) => self.store.set_pain_after(id, pain),
             None => Ok(()),
         }
     }
 
-    /// Newest first, without their reps.
-    pub fn history(&self) -> Result<Vec<SessionRecord>, String> {
-        let mut all = self.store.sessions(None).map_err(msg)?;
+    /// Newest first, without their reps except those of `open`. An open session is listed
+    /// only while its owner records it (in progress).
+    pub fn history(&self, open: &[u64]) -> Result<Vec<SessionRecord>, StoreError> {
+        let mut all = self.store.sessions(None)?;
         all.reverse();
         all.truncate(HISTORY_LEN);
-        Ok(all.into_iter().filter(|s| s.status != SessionStatus::Open).map(to_view).collect())
+        let live = self.store.live_sessions()?;
+        let mut out: Vec<SessionRecord> =
+            all.into_iter().filter(|s| s.status != SessionStatus::Open || live.contains(&s.id)).map(to_view).collect();
+        for s in out.iter_mut().filter(|s| open.contains(&s.id)) {
+            s.reps = self.store.reps(SessionId(s.id as i64))?;
+        }
+        Ok(out)
     }
 
-    pub fn reps(&self, id: u64) -> Vec<Rep> {
-        self.store.reps(SessionId(id as i64)).unwrap_or_default()
+    pub fn week(&self, today: NaiveDate) -> Result<WeekReport, StoreError> {
+        self.store.week_report(today.iso_week(), today, WEEKS_BACK)
     }
 
-    pub fn week(&self, today: NaiveDate) -> Result<WeekReport, String> {
-        self.store.week_report(today.iso_week(), today, WEEKS_BACK).map_err(msg)
+    /// Everything the screens read from the store, for `today` (local).
+    pub fn read(&self, today: NaiveDate, open: &[u64]) -> StoreRead {
+        let week = self.week(today);
+        let chart_svg = week.as_ref().ok().and_then(|w| match crate::chart::weekly_svg(w) {
+            Ok(svg) => Some(svg),
+            Err(e) => {
+                tracing::warn!("{e}");
+                None
+            }
+        });
+        let last_today =
+            self.store.sessions_on_dates(today, today).ok().and_then(|s| s.iter().map(|s| local_start(s).time()).max());
+        StoreRead { history: self.history(open), week, chart_svg, last_today }
     }
 
     /// Writes CSV files into `exports/` beside the database; returns what was written.
-    pub fn export_csv(&self) -> Result<String, String> {
+    pub fn export_csv(&self) -> Result<String, StoreError> {
         let dir = self.export_dir();
-        let s = self.store.export_csv(&dir).map_err(msg)?;
+        let s = self.store.export_csv(&dir)?;
         Ok(format!("Saved {} sessions and {} reps to {}.", s.sessions, s.reps, dir.display()))
     }
 
-    pub fn export_fhir(&self) -> Result<String, String> {
+    pub fn export_fhir(&self) -> Result<String, StoreError> {
         let file = self.export_dir().join("anklepump-fhir.json");
         if let Some(d) = file.parent() {
-            std::fs::create_dir_all(d).map_err(|e| format!("cannot create {}: {e}", d.display()))?;
+            std::fs::create_dir_all(d).map_err(|e| StoreError::Io { path: d.to_owned(), source: e })?;
         }
-        let n = self.store.export_fhir(&file).map_err(msg)?;
+        let n = self.store.export_fhir(&file)?;
         Ok(format!("Saved {n} observations to {}.", file.display()))
     }
 
@@ -181,29 +216,21 @@ impl Records {
     }
 }
 
-impl Drop for Records {
-    fn drop(&mut self) {
-        self.flush();
-    }
+fn local_start(s: &crate::store::SessionRecord) -> chrono::DateTime<chrono::FixedOffset> {
+    let offset = chrono::FixedOffset::east_opt(s.start_offset_s).unwrap_or_else(|| chrono::Utc.fix());
+    s.start_utc.with_timezone(&offset)
 }
 
 fn to_view(s: crate::store::SessionRecord) -> SessionRecord {
-    let offset = chrono::FixedOffset::east_opt(s.start_offset_s).unwrap_or_else(|| chrono::Utc.fix());
-    let local = s.start_utc.with_timezone(&offset);
     SessionRecord {
         id: s.id.0 as u64,
         date: s.local_date,
-        time: local.format("%H:%M").to_string(),
+        time: local_start(&s).time(),
         side: s.side,
         planned: s.planned_reps,
         done: s.done_reps,
         reps: Vec::new(),
         pain: s.pain_after,
-        end: match s.status {
-            SessionStatus::Completed => EndReason::Completed,
-            SessionStatus::StoppedForPain => EndReason::Pain,
-            SessionStatus::Interrupted | SessionStatus::Open => EndReason::Interrupted,
-            SessionStatus::Stopped => EndReason::Stopped,
-        },
+        end: s.status,
     }
 }

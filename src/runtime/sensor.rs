@@ -5,6 +5,7 @@
 //! battery and link state ("reconnecting…" during a session, which resumes
 //! when the link is back), and IMU notifications into the running session.
 
+use super::store_io::StoreJob;
 use super::view::{DeviceRow, EndReason, LinkState, Screen};
 use super::{Now, Runtime, DEMO_ID};
 use crate::link::{DeviceInfo, Found, LinkError, LinkEvent, LinkState as WireState};
@@ -75,9 +76,8 @@ impl Runtime {
                 } else {
                     "Demo sensor (simulated)".to_string()
                 };
-                if let Some(Err(e)) = self.records.as_mut().map(|r| r.remember(id, &name, info.battery, &now)) {
-                    tracing::warn!("cannot remember the sensor: {e}");
-                }
+                let battery = info.battery;
+                self.job(StoreJob::Remember { id: id.to_string(), name: name.clone(), battery, now }, now);
                 let v = &mut self.view;
                 v.sensor.name = Some(name.clone());
                 v.sensor.demo = demo;
@@ -101,7 +101,7 @@ impl Runtime {
                 let reps = run.live.push_notification(rx_ms, &payload);
                 run.live.fill(&mut self.view.session);
                 let done = run.live.done();
-                self.save_reps(&reps);
+                self.save_reps(reps, now);
                 if done {
                     self.stop_session(EndReason::Completed, now);
                 }
@@ -119,7 +119,6 @@ impl Runtime {
                     WireState::Lost => LinkState::Lost,
                 };
                 self.view.sensor.state = state;
-                self.view.session.reconnecting = matches!(state, LinkState::Reconnecting | LinkState::Lost);
                 if let Some(run) = self.running.as_mut().filter(|_| state != LinkState::Connected) {
                     // Until the sensor streams again on the new link.
                     run.streaming_seen = false;

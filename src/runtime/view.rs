@@ -2,7 +2,7 @@
 //! renders. No behaviour beyond small derived texts, so components stay
 //! simple and testable with fixed values.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 
 use crate::core::coach::CoachView;
 use crate::core::plan::Sides;
@@ -48,6 +48,10 @@ pub enum LinkState {
 }
 
 impl LinkState {
+    /// The link is down: a running session shows "Reconnecting…" until it is back.
+    pub fn reconnecting(self) -> bool {
+        matches!(self, LinkState::Reconnecting | LinkState::Lost)
+    }
     pub fn label(self) -> &'static str {
         match self {
             LinkState::NotConnected => "Not connected",
@@ -114,13 +118,35 @@ impl Default for SettingsView {
     }
 }
 
+/// When the next session is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NextDue {
+    #[default]
+    Now,
+    /// Later today, at this local time.
+    At(NaiveTime),
+    Tomorrow,
+}
+
+impl NextDue {
+    /// "now", "at 14:30", "tomorrow".
+    pub fn label(self) -> String {
+        match self {
+            NextDue::Now => "now".into(),
+            NextDue::At(t) => format!("at {}", t.format("%H:%M")),
+            NextDue::Tomorrow => "tomorrow".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TodayView {
     pub done: u32,
     pub band: (u32, u32),
-    /// "now", "at 14:30", or "tomorrow".
-    pub next_due: String,
+    pub next_due: NextDue,
     pub reminder: Option<String>,
+    /// A session is running (on this or any other screen): Today leads back to it.
+    pub in_progress: bool,
 }
 
 /// One sensor in the scan list.
@@ -168,38 +194,19 @@ pub struct SessionView {
     pub target_down_deg: f64,
     pub reps: Vec<Rep>,
     pub pain: Option<u8>,
-    pub reconnecting: bool,
     pub message: Option<String>,
 }
 
-/// How a session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EndReason {
-    Completed,
-    Stopped,
-    Pain,
-    /// Left open by a crash.
-    Interrupted,
-}
+/// How a session ended (`Open`: it is still running), as the store keeps it.
+pub use crate::core::plan::SessionStatus as EndReason;
 
-impl EndReason {
-    pub fn label(self) -> &'static str {
-        match self {
-            EndReason::Completed => "completed",
-            EndReason::Stopped => "stopped early",
-            EndReason::Pain => "stopped for pain",
-            EndReason::Interrupted => "interrupted",
-        }
-    }
-}
-
-/// A finished session.
+/// A stored session (finished, or in progress).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionRecord {
     pub id: u64,
     pub date: NaiveDate,
-    /// Local start time, "HH:MM".
-    pub time: String,
+    /// Local start time.
+    pub time: NaiveTime,
     pub side: Side,
     pub planned: u32,
     /// Reps done.
@@ -208,12 +215,6 @@ pub struct SessionRecord {
     pub reps: Vec<Rep>,
     pub pain: Option<u8>,
     pub end: EndReason,
-}
-
-impl SessionRecord {
-    pub fn mean(&self, f: impl Fn(&Rep) -> f64) -> Option<f64> {
-        (!self.reps.is_empty()).then(|| self.reps.iter().map(f).sum::<f64>() / self.reps.len() as f64)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

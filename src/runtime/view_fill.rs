@@ -1,9 +1,9 @@
 //! Fills the screens read from the store and the plan: Settings, Today,
-//! Progress (with the weekly chart drawn by `chart`) and History.
+//! Progress (with the weekly chart the store task drew) and History.
 
-use super::progress::{next_due, next_reminder};
-use super::records::Records;
-use super::view::{AppView, DayBar, PresetChoice, RomWeek, SettingsView};
+use super::next_due::{next_due, next_reminder};
+use super::records::StoreRead;
+use super::view::{AppView, DayBar, NextDue, PresetChoice, RomWeek, SettingsView};
 use super::Now;
 use crate::core::plan::{Plan, Preset};
 
@@ -20,21 +20,14 @@ pub fn settings(v: &mut SettingsView, plan: &Plan) {
     v.reminders = !plan.reminders.is_empty();
 }
 
-pub fn from_store(v: &mut AppView, records: &Records, plan: &Plan, now: Now, running: bool) {
+pub fn from_store(v: &mut AppView, read: StoreRead, plan: &Plan, now: Now, running: bool) {
     let today = now.local.date();
     let band = (plan.sessions_per_day.min, plan.sessions_per_day.max);
-    match records.history() {
-        Ok(mut sessions) => {
-            if let Some(open) = v.history.open {
-                if let Some(s) = sessions.iter_mut().find(|s| s.id == open) {
-                    s.reps = records.reps(open);
-                }
-            }
-            v.history.sessions = sessions;
-        }
+    match read.history {
+        Ok(sessions) => v.history.sessions = sessions,
         Err(e) => v.history.message = Some(format!("The saved sessions cannot be read: {e}")),
     }
-    let report = match records.week(today) {
+    let report = match read.week {
         Ok(r) => r,
         Err(e) => {
             v.history.message = Some(format!("The week cannot be read: {e}"));
@@ -42,15 +35,15 @@ pub fn from_store(v: &mut AppView, records: &Records, plan: &Plan, now: Now, run
         }
     };
     let done = report.adherence.days.iter().find(|d| d.date == today).map_or(0, |d| d.done);
-    let last_today = v.history.sessions.iter().find(|s| s.date == today).map(|s| s.time.clone());
     let due = if plan.reminders.is_empty() {
-        next_due(now.local, done, band, last_today.as_deref())
+        next_due(now.local, done, band, read.last_today)
     } else {
         next_reminder(now.local, done, band, &plan.reminders)
     };
     let reminder =
-        (v.settings.reminders && due == "now" && !running).then(|| "It is time for your ankle pumps.".into());
+        (v.settings.reminders && due == NextDue::Now && !running).then(|| "It is time for your ankle pumps.".into());
     v.today.done = done;
+    v.today.in_progress = running;
     v.today.band = band;
     v.today.next_due = due;
     v.today.reminder = reminder;
@@ -80,11 +73,5 @@ pub fn from_store(v: &mut AppView, records: &Records, plan: &Plan, now: Now, run
         })
         .collect();
     p.chart_alt = crate::chart::title(&report);
-    p.chart_svg = match crate::chart::weekly_svg(&report) {
-        Ok(svg) => Some(svg),
-        Err(e) => {
-            tracing::warn!("{e}");
-            None
-        }
-    };
+    p.chart_svg = read.chart_svg;
 }

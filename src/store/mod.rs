@@ -15,9 +15,10 @@
 //!
 //! Recording a live session (each call is its own transaction, so whatever
 //! was committed survives a crash or kill):
-//! - [`Store::recover_interrupted`]`() -> Vec<SessionId>` — call at start-up:
-//!   sessions left `open` become `interrupted`, keeping their reps; their end
-//!   is the end of their last rep.
+//! - [`Store::recover_interrupted`]`() -> Vec<SessionId>` — sessions left
+//!   `open` by an owner that is gone become `interrupted`, keeping their reps;
+//!   their end is the end of their last rep. A session whose owner process
+//!   still holds its lease (`lease`) is never touched.
 //! - [`Store::begin_session`]`(&NewSession) -> SessionId`
 //! - [`Store::add_rep`]`(id, &Rep) -> u32` — the rep's 1-based index.
 //! - [`Store::end_session`]`(id, &EndSession)`
@@ -35,11 +36,14 @@
 //! Exports (written to a temporary file, then renamed): [`Store::export_csv`]
 //! (`sessions.csv`, `reps.csv`) and [`Store::export_fhir`] (a FHIR R4 Bundle).
 //!
-//! Concurrency: one process records at a time. `recover_interrupted` treats
-//! every open session as abandoned, so call it only at the app's start.
+//! Concurrency: every write is an IMMEDIATE transaction behind a busy
+//! timeout, so two writers serialise instead of failing "database is
+//! locked". Each recording process holds an owner lease (`lease`); its open
+//! sessions are safe from every other process's recovery.
 
 mod csv;
 mod fhir;
+pub mod lease;
 mod queries;
 mod schema;
 mod sessions;
@@ -98,6 +102,8 @@ pub enum StoreError {
     Invalid(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    #[error("another AnklePump app{} is already running on {}: use that one, or close it first", .pid.map(|p| format!(" (process {p})")).unwrap_or_default(), .path.display())]
+    AnotherApp { path: PathBuf, pid: Option<u32> },
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -116,6 +122,8 @@ impl From<rusqlite_migration::Error> for StoreError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// This process's owner lease, taken when it first begins a session (`lease`).
+    lease: Option<lease::Lease>,
 }
 
 /// What a read-only look at an existing file found.
@@ -202,7 +210,7 @@ impl Store {
             tracing::debug!("migration attempt {attempt} failed ({e}); retrying");
             std::thread::sleep(Duration::from_millis(25));
         }
-        Ok(Store { conn, path: path.to_owned() })
+        Ok(Store { conn, path: path.to_owned(), lease: None })
     }
 
     /// Where this database lives.

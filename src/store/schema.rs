@@ -68,7 +68,11 @@ CREATE INDEX sessions_by_start ON sessions(start_utc_ms);
 CREATE INDEX sessions_open ON sessions(status) WHERE status = 'open';
 ";
 
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2)];
+/// v3: the owner of an open session (the token of its recording process's
+/// lease, `store::lease`), so recovery never closes a live one.
+const V3: &str = "ALTER TABLE sessions ADD COLUMN owner TEXT;";
+
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3)];
 
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {

@@ -1,10 +1,12 @@
-//! Sessions and reps: the recorder API (one transaction per call, so every
-//! committed rep survives a crash), crash recovery and atomic import.
+//! Sessions and reps: the recorder API (one IMMEDIATE transaction per call,
+//! so every committed rep survives a crash and two writers queue behind the
+//! busy timeout), recovery of sessions whose owner is gone, and atomic import.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
+use super::lease::{owner_alive, Lease};
 use super::{SessionId, Store, StoreError};
 use crate::core::plan::{Preset, RepStats, SessionFacts, SessionStatus};
 use crate::core::reps::Rep;
@@ -94,14 +96,15 @@ pub(super) fn ms_to_utc(ms: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("timestamp {ms} ms is out of range")))
 }
 
-fn insert_session(tx: &Transaction<'_>, s: &NewSession) -> Result<SessionId, StoreError> {
+fn insert_session(tx: &Transaction<'_>, s: &NewSession, owner: Option<&str>) -> Result<SessionId, StoreError> {
     check_pain(s.pain_before)?;
     if !s.hold_s.is_finite() || s.hold_s < 0.0 {
         return Err(StoreError::Invalid(format!("hold must be a positive number of seconds, not {}", s.hold_s)));
     }
     tx.execute(
         "INSERT INTO sessions (start_utc_ms, start_offset_s, side, preset, planned_reps, hold_s, status,
-            pain_before, capture_file, sensor_id, done_reps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, 0)",
+            pain_before, capture_file, sensor_id, done_reps, owner)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, 0, ?10)",
         params![
             s.start_utc.timestamp_millis(),
             s.utc_offset_s,
@@ -111,7 +114,8 @@ fn insert_session(tx: &Transaction<'_>, s: &NewSession) -> Result<SessionId, Sto
             s.hold_s,
             s.pain_before,
             s.capture_file,
-            s.sensor_id
+            s.sensor_id,
+            owner
         ],
     )?;
     Ok(SessionId(tx.last_insert_rowid()))
@@ -165,18 +169,30 @@ fn close_session(tx: &Transaction<'_>, id: SessionId, e: &EndSession) -> Result<
     Ok(())
 }
 
+/// An open session as recovery sees it: id, start (ms, offset), its last rep's end (s), its owner.
+type OpenRow = (i64, i64, i32, Option<f64>, Option<String>);
+
 impl Store {
-    /// Starts recording a session; it stays `open` until [`Store::end_session`].
+    fn write(&mut self) -> Result<Transaction<'_>, StoreError> {
+        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    /// Starts recording a session; it stays `open` until [`Store::end_session`],
+    /// owned by this process (its lease is taken on the first session).
     pub fn begin_session(&mut self, s: &NewSession) -> Result<SessionId, StoreError> {
-        let tx = self.conn.transaction()?;
-        let id = insert_session(&tx, s)?;
+        if self.lease.is_none() {
+            self.lease = Some(Lease::owner(&self.path)?);
+        }
+        let owner = self.lease.as_ref().map(|l| l.token().to_owned());
+        let tx = self.write()?;
+        let id = insert_session(&tx, s, owner.as_deref())?;
         tx.commit()?;
         Ok(id)
     }
 
     /// Commits one rep of an open session at once; returns its 1-based index.
     pub fn add_rep(&mut self, id: SessionId, rep: &Rep) -> Result<u32, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let idx = insert_rep(&tx, id, rep)?;
         tx.commit()?;
         Ok(idx)
@@ -184,16 +200,29 @@ impl Store {
 
     /// Closes an open session.
     pub fn end_session(&mut self, id: SessionId, end: &EndSession) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         close_session(&tx, id, end)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records the pain felt after a session that has ended (the question comes after its end).
+    pub fn set_pain_after(&mut self, id: SessionId, pain: u8) -> Result<(), StoreError> {
+        check_pain(Some(pain))?;
+        let tx = self.write()?;
+        let n =
+            tx.execute("UPDATE sessions SET pain_after = ?2 WHERE id = ?1 AND status != 'open'", params![id.0, pain])?;
+        if n == 0 {
+            return Err(StoreError::NoSession(id));
+        }
         tx.commit()?;
         Ok(())
     }
 
     /// Stores a whole session (an imported capture) in one transaction.
     pub fn import_session(&mut self, s: &NewSession, reps: &[Rep], end: &EndSession) -> Result<SessionId, StoreError> {
-        let tx = self.conn.transaction()?;
-        let id = insert_session(&tx, s)?;
+        let tx = self.write()?;
+        let id = insert_session(&tx, s, None)?;
         for r in reps {
             insert_rep(&tx, id, r)?;
         }
@@ -202,26 +231,53 @@ impl Store {
         Ok(id)
     }
 
-    /// Closes every session left open (by a crash or a kill) as `interrupted`,
-    /// keeping its reps; its end is the end of its last rep. Call at start-up.
+    /// Closes every session left open by an owner that is gone (killed,
+    /// crashed, or from before owners were recorded) as `interrupted`, keeping
+    /// its reps; its end is the end of its last rep. Sessions of a live owner
+    /// (this process included) are left alone.
     pub fn recover_interrupted(&mut self) -> Result<Vec<SessionId>, StoreError> {
-        let tx = self.conn.transaction()?;
-        let open: Vec<(i64, i64, i32, Option<f64>)> = {
+        let mine = self.lease.as_ref().map(|l| l.token().to_owned());
+        let path = self.path.clone();
+        let tx = self.write()?;
+        let open: Vec<OpenRow> = {
             let mut st = tx.prepare(
-                "SELECT s.id, s.start_utc_ms, s.start_offset_s, (SELECT MAX(end_s) FROM reps WHERE session_id = s.id)
+                "SELECT s.id, s.start_utc_ms, s.start_offset_s, (SELECT MAX(end_s) FROM reps WHERE session_id = s.id),
+                        s.owner
                  FROM sessions s WHERE s.status = 'open' ORDER BY s.id",
             )?;
-            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
             rows.collect::<Result<_, _>>()?
         };
-        for (id, start_ms, offset, last_end_s) in &open {
+        let mut done = Vec::new();
+        for (id, start_ms, offset, last_end_s, owner) in open {
+            let owner = owner.unwrap_or_default();
+            if mine.as_deref() == Some(owner.as_str()) || owner_alive(&path, &owner) {
+                continue;
+            }
             let end_ms = start_ms + (last_end_s.unwrap_or(0.0).max(0.0) * 1000.0).round() as i64;
             tx.execute(
                 "UPDATE sessions SET status = 'interrupted', end_utc_ms = ?2, end_offset_s = ?3 WHERE id = ?1",
                 params![id, end_ms, offset],
             )?;
+            done.push(SessionId(id));
         }
         tx.commit()?;
-        Ok(open.into_iter().map(|o| SessionId(o.0)).collect())
+        Ok(done)
+    }
+
+    /// The open sessions some live process (this one included) is recording.
+    pub fn live_sessions(&self) -> Result<Vec<SessionId>, StoreError> {
+        let mine = self.lease.as_ref().map(|l| l.token().to_owned());
+        let mut st = self.conn.prepare("SELECT id, owner FROM sessions WHERE status = 'open' ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?;
+        let mut live = Vec::new();
+        for row in rows {
+            let (id, owner) = row?;
+            let owner = owner.unwrap_or_default();
+            if mine.as_deref() == Some(owner.as_str()) || owner_alive(&self.path, &owner) {
+                live.push(SessionId(id));
+            }
+        }
+        Ok(live)
     }
 }

@@ -121,9 +121,23 @@ INSERT INTO reps VALUES (7, 1, 1.0, 9.0, 10.0, 20.0, 30.0, 3.0, 3.5, 9.2);
 INSERT INTO reps VALUES (7, 2, 10.0, 19.0, 12.0, 22.0, 34.0, 3.0, 3.5, 19.2);
 ";
 
+/// Rows written with the v2 schema (no session owner), one session left open.
+const V2_DATA: &str = "
+INSERT INTO plan VALUES (1, 'post-op', 'both', 25, 5.0, 3, 4, '08:00,20:00');
+INSERT INTO sensors VALUES ('AA:BB', 'APS-36C0', '1.4.0', 1763700000000, 80);
+INSERT INTO sessions (id, start_utc_ms, start_offset_s, end_utc_ms, end_offset_s, side, preset, planned_reps, hold_s,
+    status, pain_before, pain_after, notes, capture_file, done_reps, sensor_id)
+    VALUES (7, 1763712000000, -18000, 1763712300000, -18000, 'right', 'post-op', 2, 5.0, 'completed', 3, 2, 'ok',
+        'a.apcap', 2, 'AA:BB'),
+    (8, 1763800000000, -18000, NULL, NULL, 'right', 'post-op', 2, 5.0, 'open', NULL, NULL, '', NULL, 1, 'AA:BB');
+INSERT INTO reps VALUES (7, 1, 1.0, 9.0, 10.0, 20.0, 30.0, 3.0, 3.5, 9.2);
+INSERT INTO reps VALUES (7, 2, 10.0, 19.0, 12.0, 22.0, 34.0, 3.0, 3.5, 19.2);
+INSERT INTO reps VALUES (8, 1, 1.0, 9.0, 10.0, 20.0, 30.0, 3.0, 3.5, 9.2);
+";
+
 #[test]
 fn every_earlier_schema_migrates_up_keeping_its_data() {
-    let versions: Vec<(usize, &str)> = vec![(1, V1_DATA)];
+    let versions: Vec<(usize, &str)> = vec![(1, V1_DATA), (2, V2_DATA)];
     assert_eq!(versions.len(), Store::latest_schema_version() - 1, "add a case for each new schema version");
     for (version, data) in versions {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -142,7 +156,28 @@ fn every_earlier_schema_migrates_up_keeping_its_data() {
         assert_eq!(s.stats.expect("stats").best_rom_deg, 34.0);
         assert_eq!(store.reps(SessionId(7)).expect("reps").len(), 2);
         assert_eq!(store.sensors().expect("sensors")[0].battery_pct, Some(80));
+        if version == 2 {
+            let mut store = store;
+            assert_eq!(store.recover_interrupted().expect("recover"), vec![SessionId(8)], "no owner: recovered");
+        }
     }
+}
+
+#[test]
+fn a_session_whose_owner_holds_its_lease_is_never_recovered_by_another() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("a.sqlite3");
+    let mut owner = Store::open(&path).expect("open");
+    let id = owner.begin_session(&new_session("2026-11-16T08:00:00Z", Side::Left)).expect("begin");
+    owner.add_rep(id, &rep(0)).expect("rep");
+    let mut other = Store::open(&path).expect("a second connection, as another process would");
+    assert!(other.recover_interrupted().expect("recover").is_empty(), "the owner is alive");
+    assert_eq!(other.live_sessions().expect("live"), vec![id]);
+    owner.add_rep(id, &rep(1)).expect("the owner goes on");
+    drop(owner);
+    assert_eq!(other.recover_interrupted().expect("recover"), vec![id], "the owner is gone");
+    let s = other.session(id).expect("q").expect("s");
+    assert_eq!((s.status, s.done_reps), (SessionStatus::Interrupted, 2));
 }
 
 #[test]

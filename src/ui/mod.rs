@@ -1,14 +1,16 @@
-//! The Dioxus app: the root component owns one coroutine running the
-//! runtime (the only I/O owner) and one signal holding the `AppView` it
-//! publishes; every screen is a component rendering its slice of that view
-//! and sending `Command`s. Launchers for the desktop window and for the
-//! liveview server (`serve`) live in `launch`.
+//! The Dioxus app: the root component is a view attached to the process's
+//! session hub (`runtime::Hub`, given as context by the launcher): one
+//! signal holds the `AppView` it keeps up to date from the hub's updates
+//! (copying only the parts that changed), and every screen is a component
+//! rendering its slice of that view and sending `Command`s to the hub.
+//! Launchers for the desktop window and for the liveview server (`serve`)
+//! live in `launch`.
 
 use dioxus::prelude::*;
 
 use crate::core::plan::Sides;
 use crate::runtime::view::{AppView, LinkState, Screen};
-use crate::runtime::{self, Command, RuntimeConfig};
+use crate::runtime::{Command, Hub};
 use crate::sensor::capture::Side;
 
 pub mod history;
@@ -24,16 +26,27 @@ pub mod today;
 /// The stylesheet, inlined so desktop, liveview and tests render the same.
 pub const CSS: &str = include_str!("../../assets/app.css");
 
-/// The root: runtime coroutine + view signal.
+/// The root: a view of the hub (its handle, and the view signal its updates keep current).
 #[component]
 pub fn App() -> Element {
-    let cfg = use_hook(|| try_consume_context::<RuntimeConfig>().unwrap_or_else(RuntimeConfig::from_env));
     let mut view = use_signal(AppView::default);
-    let rt = use_coroutine(move |rx: UnboundedReceiver<Command>| {
-        let cfg = cfg.clone();
-        async move { runtime::run(cfg, rx, move |v| view.set(v.clone())).await }
+    let handle = use_hook(move || {
+        let (handle, mut updates) = consume_context::<Hub>().attach();
+        // Ends with the component; dropping the handle with it detaches the view.
+        spawn(async move {
+            loop {
+                let mut v = view.peek().clone();
+                if updates.apply(&mut v) {
+                    view.set(v);
+                }
+                if !updates.changed().await {
+                    break;
+                }
+            }
+        });
+        handle
     });
-    let send = use_callback(move |c: Command| rt.send(c));
+    let send = use_callback(move |c: Command| handle.send(c));
     rsx! {
         Shell { view: view(), send }
     }

@@ -122,5 +122,5 @@ pub fn DaySessions(sessions: Vec<SessionRecord>, send: EventHandler<Command>) ->
 pub fn session_line(s: &SessionRecord) -> String {
     let pain = s.pain.map(|p| format!(" · pain {p}")).unwrap_or_default();
     let end = if s.end == EndReason::Completed { String::new() } else { format!(" · {}", s.end.label()) };
-    format!("{} · {} foot · {} of {} reps{end}{pain}", s.time, s.side.as_str(), s.done, s.planned)
+    format!("{} · {} foot · {} of {} reps{end}{pain}", s.time.format("%H:%M"), s.side.as_str(), s.done, s.planned)
 }

@@ -82,7 +82,7 @@ fn Running(session: SessionView, sensor: SensorView, send: EventHandler<Command>
         note: None,
     });
     let counter = format!("Rep {} of {}", coach.reps_done, coach.reps_planned);
-    let reconnecting = matches!(sensor.state, LinkState::Reconnecting | LinkState::Lost) || session.reconnecting;
+    let reconnecting = sensor.state.reconnecting();
     let a = session.angle_deg;
     let angle_text = if a >= 0.0 { format!("{} up", deg(a)) } else { format!("{} down", deg(-a)) };
     rsx! {

@@ -43,7 +43,7 @@ fn record() -> SessionRecord {
     SessionRecord {
         id: 7,
         date: date(),
-        time: "09:15".into(),
+        time: chrono::NaiveTime::from_hms_opt(9, 15, 0).unwrap(),
         side: Side::Left,
         planned: 3,
         done: 3,
@@ -56,7 +56,12 @@ fn record() -> SessionRecord {
 #[test]
 fn today_shows_sessions_against_target_next_due_and_sensor_battery() {
     let v = AppView {
-        today: TodayView { done: 2, band: (3, 4), next_due: "at 14:30".into(), reminder: None },
+        today: TodayView {
+            done: 2,
+            band: (3, 4),
+            next_due: NextDue::At(chrono::NaiveTime::from_hms_opt(14, 30, 0).unwrap()),
+            ..TodayView::default()
+        },
         sensor: SensorView {
             name: Some("APS-1 7F".into()),
             demo: false,
@@ -274,6 +279,23 @@ fn a_both_feet_plan_says_so_before_the_session_and_a_one_foot_plan_does_not() {
     let html = render(v);
     assert!(!html.contains("Your plan is for both feet"));
     assert!(html.contains(r#"aria-pressed="true">Left foot"#));
+}
+
+#[test]
+fn today_leads_back_to_a_running_session_instead_of_starting_another() {
+    let mut v = AppView::default();
+    v.today.in_progress = true;
+    let html = render(v);
+    assert!(html.contains("Session in progress — back to it"), "{html}");
+    assert!(html.contains("Back to the session") && !html.contains("Start a session"), "{html}");
+}
+
+#[test]
+fn history_lists_a_running_session_as_in_progress() {
+    let mut v = AppView { screen: Screen::History, ..AppView::default() };
+    v.history.sessions = vec![SessionRecord { end: EndReason::Open, done: 1, ..record() }];
+    let html = render(v);
+    assert!(html.contains("1 of 3 reps · in progress"), "{html}");
 }
 
 #[test]

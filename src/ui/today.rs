@@ -17,11 +17,8 @@ pub fn TodayScreen(today: TodayView, sensor: SensorView, send: EventHandler<Comm
         None => "No sensor connected".to_string(),
     };
     let battery = sensor.battery_pct.map_or("Battery: not reported".to_string(), |b| format!("Battery: {b}%"));
-    let next = if today.next_due == "now" {
-        "Next session: now".to_string()
-    } else {
-        format!("Next session: {}", today.next_due)
-    };
+    let next = format!("Next session: {}", today.next_due.label());
+    let in_progress = today.in_progress;
     rsx! {
         h1 { "Today" }
         if let Some(r) = today.reminder.clone() {
@@ -32,10 +29,14 @@ pub fn TodayScreen(today: TodayView, sensor: SensorView, send: EventHandler<Comm
             p { "Your plan: {target} sessions a day." }
             p { "{next}" }
         }
+        if in_progress {
+            p { class: "notice", role: "status", "Session in progress — back to it" }
+        }
+        // A running session is never restarted from here: Start leads back to it.
         button {
             class: "primary big",
-            onclick: move |_| send.call(Command::StartSession),
-            "Start a session"
+            onclick: move |_| send.call(if in_progress { Command::Navigate(crate::runtime::view::Screen::Session) } else { Command::StartSession }),
+            if in_progress { "Back to the session" } else { "Start a session" }
         }
         section { class: "card", aria_labelledby: "today-sensor",
             h2 { id: "today-sensor", "Sensor" }

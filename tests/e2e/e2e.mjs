@@ -6,8 +6,13 @@
 // guided session (the demo sensor is the seeded simulator: a person who
 // holds still for the calibration and holds each pump as long as the plan
 // asks; its bytes go through the real pipeline), see the reps count up and the summary, find the session on
-// Progress and History. axe-core: no serious/critical violations on every
-// screen at 360 px and 1280 px.
+// Progress and History. Then one session wherever you look: a reload
+// mid-session returns to it and it keeps counting, a second tab sees it,
+// Start on Today leads back to it (no restart), History lists it in
+// progress, and with every tab closed it is saved as interrupted with its
+// reps (run.sh sets a short ANKLEPUMP_ORPHAN_AFTER_S). Every tab and reload
+// opens APP_URL. axe-core: no serious/critical violations on every screen
+// at 360 px and 1280 px.
 
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
@@ -44,6 +49,12 @@ async function axeCheck(page, screen) {
     if (SHOTS) await page.screenshot({ path: join(SHOTS, `${screen}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+const repOf = (text) => Number((/^Rep (\d+) of/.exec(text) ?? [])[1] ?? -1);
+
+async function repNow(page) {
+  return repOf(await page.locator('.rep-counter').innerText().catch(() => ''));
 }
 
 async function nav(page, label) {
@@ -149,6 +160,62 @@ try {
   await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
   check((await page.getByRole('button', { name: /3 of 3 reps/ }).count()) === 1, 'History lists the session');
   await axeCheck(page, 'history');
+
+  // One session wherever you look. A longer plan (10 reps) so it is still running at the end.
+  await nav(page, 'Settings');
+  for (let i = 0; i < 7; i += 1) {
+    const before = await reps.innerText();
+    await page.getByRole('button', { name: 'More: Reps per session' }).click();
+    await page.waitForFunction((b) => document.querySelector('fieldset output')?.textContent !== b, before);
+  }
+  check((await reps.innerText()) === '10', 'reps per session set to 10');
+  await nav(page, 'Today');
+  await page.getByRole('button', { name: 'Start a session' }).click();
+  await page.getByText('Rep 1 of 10').waitFor({ timeout: 60000 });
+  const beforeReload = await repNow(page);
+  await page.goto(APP_URL);
+  await page.locator('.rep-counter').waitFor({ timeout: 10000 });
+  const afterReload = await repNow(page);
+  check(afterReload >= beforeReload && afterReload >= 1, `a reload returns to the running session (rep ${beforeReload} → ${afterReload})`);
+  await page.waitForFunction((n) => {
+    const m = /^Rep (\d+) of/.exec(document.querySelector('.rep-counter')?.textContent ?? '');
+    return m && Number(m[1]) > n;
+  }, afterReload, { timeout: 60000 });
+  check(true, 'after the reload the session keeps counting');
+
+  const tab2 = await ctx.newPage();
+  await tab2.goto(APP_URL);
+  await tab2.locator('.rep-counter').waitFor({ timeout: 10000 });
+  const one = await repNow(page);
+  const two = await repNow(tab2);
+  check(Math.abs(one - two) <= 1 && two >= 1, `a second tab sees the same session (rep ${one} and ${two})`);
+  await nav(tab2, 'Today');
+  check(await tab2.getByText('Session in progress — back to it').isVisible(), 'Today says a session is in progress');
+  check((await tab2.getByRole('button', { name: 'Start a session' }).count()) === 0, 'Today offers no second Start');
+  const beforeBack = await repNow(page);
+  await tab2.getByRole('button', { name: 'Back to the session' }).click();
+  await tab2.locator('.rep-counter').waitFor();
+  check((await repNow(tab2)) >= beforeBack && beforeBack >= 1, 'Start on Today leads to the running session, not a new one');
+  await axeCheck(tab2, 'session-second-tab');
+  await nav(tab2, 'History');
+  const live = tab2.getByRole('button', { name: /of 10 reps · in progress/ });
+  await live.first().waitFor();
+  check((await live.count()) === 1, 'History lists the running session as in progress');
+  await axeCheck(tab2, 'history-in-progress');
+
+  const counted = await repNow(page);
+  await tab2.close();
+  await page.goto('about:blank');
+  await page.waitForTimeout(Number(process.env.E2E_ORPHAN_WAIT_MS ?? 8000));
+  await page.goto(APP_URL);
+  await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+  check(await page.getByText('Session in progress — back to it').count() === 0, 'with every tab closed the session ended');
+  await nav(page, 'History');
+  const saved = page.getByRole('button', { name: /of 10 reps · interrupted/ });
+  await saved.first().waitFor();
+  const savedText = await saved.first().innerText();
+  const savedReps = Number((/(\d+) of 10 reps/.exec(savedText) ?? [])[1] ?? -1);
+  check(savedReps >= counted && savedReps < 10, `saved as interrupted with its reps (${savedText}; ${counted} counted when the tabs closed)`);
 
   // Sharp pain: stop advice and red flags.
   await nav(page, 'Today');

@@ -26,7 +26,8 @@ work="$(mktemp -d)"
 log="$work/server.log"
 # A fresh database for the run: the test expects exactly the sessions it records.
 # The demo link drops 9 s into each session for 3 s: the test sees "Reconnecting…" and the resume.
-ANKLEPUMP_DEMO_DROPOUT=9:3 "$bin" --db "$work/e2e.sqlite3" serve --addr "127.0.0.1:$port" >"$log" 2>&1 &
+# A session with no tab attached for 4 s is saved as interrupted (the app's default: 2 minutes).
+ANKLEPUMP_ORPHAN_AFTER_S=4 ANKLEPUMP_DEMO_DROPOUT=9:3 "$bin" --db "$work/e2e.sqlite3" serve --addr "127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 

@@ -1,60 +1,68 @@
-//! Drives the app's runtime coroutine (`runtime::run`) the way the UI does:
-//! commands in, every published view out. With tokio's clock paused the
-//! demo sensor's minutes pass in moments; against the BlueZ stand-in the
-//! clock is real.
+//! Drives the app's session hub (`runtime::Hub`) the way a screen does: a
+//! view attached to it, commands in, every update applied to its own
+//! `AppView`. With tokio's clock paused the demo sensor's minutes pass in
+//! moments; against the BlueZ stand-in the clock is real.
 
 use std::time::Duration;
 
 use anklepump::runtime::view::AppView;
-use anklepump::runtime::{run, Command, RuntimeConfig};
-use futures::channel::mpsc::{unbounded, UnboundedSender};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
+use anklepump::runtime::{Command, Hub, RuntimeConfig, Updates, ViewHandle};
 
+/// One view of a hub.
 pub struct App {
-    commands: UnboundedSender<Command>,
-    views: UnboundedReceiver<AppView>,
-    /// The last view published.
+    pub hub: Hub,
+    handle: ViewHandle,
+    updates: Updates,
+    /// The view as this screen sees it.
     pub view: AppView,
-    task: tokio::task::JoinHandle<()>,
 }
 
 impl App {
+    /// Starts a hub and attaches a first view.
     pub async fn start(cfg: RuntimeConfig) -> App {
-        let (commands, rx) = unbounded();
-        let (tx, mut views) = unbounded_channel();
-        let task = tokio::spawn(run(cfg, rx, move |v: &AppView| {
-            let _ = tx.send(v.clone());
-        }));
-        let view = views.recv().await.expect("the runtime publishes its first view");
-        App { commands, views, view, task }
+        App::attach(Hub::start(cfg)).await
     }
 
-    /// Sends a command and lets the runtime act on it.
-    pub async fn cmd(&mut self, c: Command) -> &AppView {
-        self.commands.unbounded_send(c).expect("the runtime is running");
+    /// A view of `hub` (a second tab, a reload).
+    pub async fn attach(hub: Hub) -> App {
+        let (handle, mut updates) = hub.attach();
+        let mut view = AppView::default();
+        updates.apply(&mut view);
+        let mut app = App { hub, handle, updates, view };
+        app.settle().await;
+        app
+    }
+
+    /// Applies what the hub published meanwhile.
+    pub async fn settle(&mut self) -> &AppView {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        while let Ok(v) = self.views.try_recv() {
-            self.view = v;
-        }
+        self.updates.apply(&mut self.view);
         &self.view
     }
 
-    /// Every view published until one satisfies `done` (which sees them all,
-    /// in order); panics after `within`.
+    /// Sends a command and lets the hub act on it.
+    pub async fn cmd(&mut self, c: Command) -> &AppView {
+        self.handle.send(c);
+        self.settle().await
+    }
+
+    /// Every update until the view satisfies `done` (which sees each one, in
+    /// order); panics after `within`.
     pub async fn until(&mut self, within: Duration, mut done: impl FnMut(&AppView) -> bool) -> &AppView {
         let end = tokio::time::Instant::now() + within;
+        self.updates.apply(&mut self.view);
         if done(&self.view) {
             return &self.view;
         }
         loop {
-            match tokio::time::timeout_at(end, self.views.recv()).await {
-                Ok(Some(v)) => {
-                    self.view = v;
+            match tokio::time::timeout_at(end, self.updates.changed()).await {
+                Ok(true) => {
+                    self.updates.apply(&mut self.view);
                     if done(&self.view) {
                         return &self.view;
                     }
                 }
-                Ok(None) => panic!("the runtime stopped"),
+                Ok(false) => panic!("the hub stopped"),
                 Err(_) => {
                     let v = &self.view;
                     panic!(
@@ -66,9 +74,15 @@ impl App {
         }
     }
 
-    /// Closes the app (the command stream ends, the runtime returns).
+    /// Closes this view only (a tab closed); the hub goes on.
+    pub fn close(self) -> Hub {
+        self.hub
+    }
+
+    /// Closes the app: the view detaches and the hub ends (its database closed).
     pub async fn quit(self) {
-        drop(self.commands);
-        let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
+        let App { hub, handle, .. } = self;
+        drop(handle);
+        let _ = tokio::time::timeout(Duration::from_secs(10), hub.shutdown()).await;
     }
 }

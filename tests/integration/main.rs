@@ -7,6 +7,8 @@ mod ble;
 mod ble_cli;
 mod bluez;
 mod gen2;
+mod hub;
+mod hub_process;
 mod real;
 mod runtime_ble;
 mod runtime_link;

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use anklepump::runtime::view::{EndReason, LinkState, PresetChoice, SessionStage};
+use anklepump::runtime::view::{EndReason, LinkState, PresetChoice, Screen, SessionStage};
 use anklepump::runtime::{Command, RuntimeConfig};
 
 use crate::app::App;
@@ -52,8 +52,8 @@ async fn the_app_pairs_a_real_sensor_runs_a_session_through_a_link_loss_and_reco
             dropped = true;
             h.drop_link(Duration::from_secs(1));
         }
-        down |= v.session.reconnecting && v.sensor.state == LinkState::Reconnecting;
-        back |= down && !v.session.reconnecting && v.sensor.state == LinkState::Connected;
+        down |= v.sensor.state == LinkState::Reconnecting;
+        back |= down && v.sensor.state == LinkState::Connected;
         v.session.stage != SessionStage::Running
     })
     .await;
@@ -78,5 +78,23 @@ async fn the_app_pairs_a_real_sensor_runs_a_session_through_a_link_loss_and_reco
     assert_eq!((v.sensor.name.as_deref(), v.sensor.battery_pct), (Some("APS-A001"), Some(87)));
     app.cmd(Command::Forget).await;
     assert_eq!(app.view.pair.remembered, None);
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_are_handled_while_a_bluetooth_scan_is_in_flight() {
+    let _bluez = global();
+    let dir = tempfile::tempdir().unwrap();
+    let config = RuntimeConfig { db: Some(dir.path().join("app.sqlite3")), ..Default::default() };
+    let mut app = App::start(config).await;
+    app.cmd(Command::Scan).await;
+    assert!(app.view.pair.scanning, "{:?}", app.view.pair);
+    // The scan listens for 4 s; meanwhile the app answers every command.
+    app.cmd(Command::SetPreset(PresetChoice::Custom)).await;
+    app.cmd(Command::SetReps(3)).await;
+    app.cmd(Command::Navigate(Screen::Settings)).await;
+    assert_eq!((app.view.screen, app.view.settings.reps), (Screen::Settings, 3));
+    assert!(app.view.pair.scanning, "handled while the scan was still in flight");
+    app.until(Duration::from_secs(15), |v| !v.pair.scanning).await;
     app.quit().await;
 }

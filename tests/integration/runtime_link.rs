@@ -44,11 +44,11 @@ fn a_real_sensor_session_runs_on_link_events_and_survives_reconnecting() {
         now = now.plus(Duration::from_millis(100));
         if step == 100 {
             rt.on_link_event(LinkEvent::State(Wire::Reconnecting), now);
-            saw_reconnecting = rt.view().session.reconnecting && rt.view().sensor.state == LinkState::Reconnecting;
+            saw_reconnecting = rt.view().sensor.state == LinkState::Reconnecting;
         }
         if step == 120 {
             rt.on_link_event(LinkEvent::State(Wire::Connected), now);
-            assert!(!rt.view().session.reconnecting, "the session resumes when the link is back");
+            assert!(!rt.view().sensor.state.reconnecting(), "the session resumes when the link is back");
         }
         for n in sim.next_notifications(t) {
             let rx_ms = (n.at_s * 1000.0) as u64;

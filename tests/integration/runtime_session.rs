@@ -13,11 +13,12 @@ use anklepump::runtime::{Command, Dropout, RuntimeConfig, DEMO_ID};
 use anklepump::sensor::capture::Side;
 
 use crate::app::App;
+use crate::support::traces_dir;
 
-fn capture() -> Option<PathBuf> {
-    let p = PathBuf::from(std::env::var("ANKLEPUMP_TRACES").unwrap_or_else(|_| "/work/shared/traces".into()))
-        .join("p01_lying_clean.apcap");
-    p.exists().then_some(p)
+fn capture() -> PathBuf {
+    let p = traces_dir().join("p01_lying_clean.apcap");
+    assert!(p.exists(), "{} is missing: the published captures belong in ../shared/traces", p.display());
+    p
 }
 
 fn config(dir: &tempfile::TempDir) -> RuntimeConfig {
@@ -101,20 +102,14 @@ async fn simulated_demo_session_counts_reps_to_the_plan_then_asks_for_pain_and_l
 
 #[tokio::test(start_paused = true)]
 async fn replayed_demo_session_counts_reps_to_the_plan() {
-    let Some(path) = capture() else {
-        eprintln!("skipped: p01_lying_clean.apcap not found (set ANKLEPUMP_TRACES)");
-        return;
-    };
+    let path = capture();
     let dir = tempfile::tempdir().unwrap();
     guided_session(RuntimeConfig { demo_capture: Some(path), ..config(&dir) }, 40.0).await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_replay_that_ends_before_the_plan_ends_the_session_with_the_reps_so_far() {
-    let Some(path) = capture() else {
-        eprintln!("skipped: p01_lying_clean.apcap not found (set ANKLEPUMP_TRACES)");
-        return;
-    };
+    let path = capture();
     let dir = tempfile::tempdir().unwrap();
     let mut app = App::start(RuntimeConfig { demo_capture: Some(path.clone()), ..config(&dir) }).await;
     app.cmd(Command::Connect(DEMO_ID.into())).await;
@@ -147,7 +142,7 @@ async fn sharp_pain_stops_the_session_and_records_it_as_stopped_for_pain() {
     app.cmd(Command::SharpPain).await;
     app.cmd(Command::Navigate(Screen::Today)).await;
     assert_eq!(app.view.session.stage, SessionStage::PainStop);
-    assert_eq!(app.view.history.sessions[0].end, EndReason::Pain);
+    assert_eq!(app.view.history.sessions[0].end, EndReason::StoppedForPain);
     assert_eq!(app.view.today.done, 0, "a session stopped for pain does not count as done");
     app.quit().await;
 }
@@ -161,7 +156,7 @@ async fn a_demo_link_dropout_shows_reconnecting_and_the_session_resumes() {
     app.cmd(Command::StartSession).await;
     let (mut down, mut back) = (false, false);
     app.until(Duration::from_secs(120), |v| {
-        if v.session.reconnecting && v.sensor.state == LinkState::Reconnecting {
+        if v.sensor.state == LinkState::Reconnecting {
             down = true;
         } else if down && v.sensor.state == LinkState::Connected {
             back = true;

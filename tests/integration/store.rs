@@ -2,8 +2,8 @@
 //! crash recovery of a killed live session, CSV round trip, the weekly
 //! chart, and databases that are not ours.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anklepump::core::analysis::analyze;
@@ -12,26 +12,7 @@ use anklepump::core::reps::Rep;
 use anklepump::store::{parse_reps_csv, parse_sessions_csv, Store};
 use serde_json::Value;
 
-pub const TRACES: &str = "/work/shared/traces";
-
-pub fn trace(name: &str) -> PathBuf {
-    Path::new(TRACES).join(name)
-}
-
-pub fn anklepump(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_anklepump"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("TZ", "UTC")
-        .output()
-        .expect("run anklepump")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::support::{anklepump_db as anklepump, ok, trace};
 
 fn history(db: &Path) -> Value {
     serde_json::from_str(&ok(&anklepump(db, &["history", "--json"]))).expect("history JSON")

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chrono::DateTime;
 use serde_json::Value;
 
-use super::store::{anklepump, trace};
+use crate::support::{anklepump_db as anklepump, trace};
 
 const BUNDLE_TYPES: [&str; 9] = [
     "document",

@@ -35,18 +35,7 @@ fn store_sessions(store: &mut Store, sessions: &[(Tz, &str)]) {
             pain_after: None,
             notes: String::new(),
         };
-        let reps: Vec<_> = (0..20)
-            .map(|i| anklepump::core::reps::Rep {
-                start_s: f64::from(i) * 10.0,
-                end_s: f64::from(i) * 10.0 + 8.0,
-                peak_dorsi_deg: 15.0,
-                peak_plantar_deg: 30.0,
-                rom_deg: 45.0,
-                hold_dorsi_s: 3.0,
-                hold_plantar_s: 3.0,
-                detected_s: f64::from(i) * 10.0 + 8.2,
-            })
-            .collect();
+        let reps: Vec<_> = (0..20).map(crate::support::rep).collect();
         let new = NewSession { planned_reps: 20, ..new };
         store.import_session(&new, &reps, &end).expect("import");
     }

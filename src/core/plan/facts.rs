@@ -23,6 +23,16 @@ pub enum SessionStatus {
 }
 
 impl SessionStatus {
+    /// Words for a screen ("in progress", "stopped early", …).
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionStatus::Open => "in progress",
+            SessionStatus::Completed => "completed",
+            SessionStatus::Stopped => "stopped early",
+            SessionStatus::StoppedForPain => "stopped for pain",
+            SessionStatus::Interrupted => "interrupted",
+        }
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             SessionStatus::Open => "open",
