@@ -265,7 +265,8 @@ fn slow_controlled_pumps_never_get_the_live_slower() {
 #[test]
 fn fast_jerky_pumping_gets_the_live_slower_while_moving_until_the_rest() {
     for seed in [1, 2, 3] {
-        let (seen, sim) = session(preset("continuous", seed), 75.0);
+        // strokes of 0.45 s: the fastest pace the preset's person may take
+        let (seen, sim) = session(Scenario { move_s: 0.45, ..preset("continuous", seed) }, 75.0);
         let [rest0, rest1] = sim.person().rests()[0];
         // Within the first two reps, while the foot moves: the live cue, and it is what shows.
         let first = seen.iter().position(|s| s.live).expect("live Slower shown");
