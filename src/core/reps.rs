@@ -246,7 +246,7 @@ impl RepDetector {
     /// The latest angle is further from neutral than an ankle goes.
     pub fn beyond_limits(&self) -> bool {
         let rel = self.live.angle_deg - self.neutral;
-        rel > DORSI_LIMIT_DEG || rel < -PLANTAR_LIMIT_DEG
+        !(-PLANTAR_LIMIT_DEG..=DORSI_LIMIT_DEG).contains(&rel)
     }
 
     /// A gap in the data from `t0` to `t1` (lost notifications). Across a
