@@ -5,6 +5,7 @@ use std::io::BufRead;
 
 use serde::{Deserialize, Serialize};
 
+use super::notpump::Excluded;
 use super::pipeline::{Event, Pipeline};
 use super::reps::Rep;
 use crate::sensor::capture::{CaptureError, CaptureHeader, CaptureReader, Record};
@@ -17,6 +18,10 @@ pub struct Analysis {
     pub malformed_packets: u64,
     pub duration_s: f64,
     pub reps: Vec<Rep>,
+    /// Stretches in which nothing was counted (walking, …), with the reason: an addition to
+    /// the contract's fields.
+    #[serde(default)]
+    pub excluded: Vec<Excluded>,
 }
 
 /// Analysis plus what the capture said about itself.
@@ -36,20 +41,23 @@ pub fn analyze<R: BufRead>(input: R, keep_trace: bool) -> Result<AnalyzedCapture
     if keep_trace {
         p = p.with_trace();
     }
-    let mut reps = Vec::new();
-    let take = |evs: Vec<Event>, reps: &mut Vec<Rep>| {
-        reps.extend(evs.into_iter().filter_map(|e| match e {
-            Event::Rep(r) => Some(r),
-            _ => None,
-        }))
+    let (mut reps, mut excluded) = (Vec::new(), Vec::new());
+    let mut take = |evs: Vec<Event>| {
+        for e in evs {
+            match e {
+                Event::Rep(r) => reps.push(r),
+                Event::Excluded(x) => excluded.push(x),
+                _ => {}
+            }
+        }
     };
     for rec in reader {
         match rec? {
-            Record::Notification { rx_ms, payload } => take(p.push_notification(rx_ms, &payload), &mut reps),
+            Record::Notification { rx_ms, payload } => take(p.push_notification(rx_ms, &payload)),
             Record::BadLine { .. } => p.push_malformed(),
         }
     }
-    take(p.finish(), &mut reps);
+    take(p.finish());
     let c = p.counters();
     let analysis = Analysis {
         samples: c.samples,
@@ -57,6 +65,10 @@ pub fn analyze<R: BufRead>(input: R, keep_trace: bool) -> Result<AnalyzedCapture
         malformed_packets: c.malformed_packets,
         duration_s: round3(p.duration_s()),
         reps: reps.into_iter().map(round_rep).collect(),
+        excluded: excluded
+            .into_iter()
+            .map(|x| Excluded { start_s: round3(x.start_s), end_s: round3(x.end_s), ..x })
+            .collect(),
     };
     Ok(AnalyzedCapture { header, analysis, trace: p.take_trace() })
 }

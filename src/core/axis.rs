@@ -75,6 +75,16 @@ impl AxisEstimator {
         false
     }
 
+    /// The first movement happened while samples were lost: its rotation (rad, as a
+    /// vector) is known only from gravity, before (`g0`) and after (`g1`) the gap.
+    pub fn moved_unseen(&mut self, g0: Vector3<f64>, g1: Vector3<f64>) {
+        if self.axis.is_none() {
+            // Gravity seen from the sensor turns opposite to the sensor.
+            let (a, b) = (g0.normalize(), g1.normalize());
+            self.first_move -= a.cross(&b).normalize() * a.angle(&b);
+        }
+    }
+
     fn principal(&self) -> Vector3<f64> {
         let eig = SymmetricEigen::new(self.scatter);
         let i = eig.eigenvalues.imax();

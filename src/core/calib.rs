@@ -41,6 +41,9 @@ const PRE_ONSET_S: f64 = 1.0;
 const REST_RATE_RAD_S: f64 = 4.0 * std::f64::consts::PI / 180.0;
 /// A sudden rate this far from the pose's mean (rad/s) is movement at once.
 const JOLT_RAD_S: f64 = 0.8;
+/// A gap (s) across which gravity is compared, and the turn (rad) that is movement.
+const GAP_S: f64 = 0.1;
+const GAP_MOVE_RAD: f64 = 3.0 * std::f64::consts::PI / 180.0;
 /// The bias is averaged over at most this much of the pose.
 const WINDOW_S: f64 = 4.0;
 
@@ -75,6 +78,14 @@ impl Calibrator {
         // A gap in the data (loss) longer than a second breaks the pose.
         if s.dt > 1.0 {
             self.reset();
+        }
+        // Lost samples, and gravity turned meanwhile: the foot moved while nothing arrived.
+        if s.dt > GAP_S && !self.buf.is_empty() {
+            let g = self.buf.iter().map(|x| x.accel).sum::<Vector3<f64>>();
+            if g.angle(&s.accel) > GAP_MOVE_RAD {
+                let end_t = self.buf[self.buf.len() - 1].t;
+                return self.finish(end_t, s);
+            }
         }
         if !self.buf.is_empty() && (s.gyro - self.gyro_sum / self.buf.len() as f64).norm() > JOLT_RAD_S {
             return self.onset_at(s);

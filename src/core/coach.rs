@@ -9,9 +9,13 @@
 //! next rep, until the planned reps are done. Each finished rep gets one
 //! line of feedback on range, tempo or hold; while the foot moves, moving
 //! it too fast brings up "Slower" at once, until the movement calms down.
+//! When the pipeline says the foot is not pumping (the person walks, or the
+//! whole leg moves), the cues pause on a message that nothing is counted,
+//! and resume with the next pull-up once the foot has settled.
 
 use serde::{Deserialize, Serialize};
 
+use super::notpump::Reason;
 use super::pipeline::Event;
 use super::reps::{LiveState, Phase, Rep};
 
@@ -63,6 +67,21 @@ pub enum Step {
     /// Both holds done: back to the middle, the rep ends there.
     Return,
     Done,
+    /// The foot is doing something that is not a pump (walking, …): the cues wait.
+    Paused,
+}
+
+/// The cue while walking (or stepping, or a heel strike) stops the count.
+pub const WALKING_CUE: &str = "You seem to be walking — sit or lie down to continue; walking is not counted";
+/// The cue while the whole leg moves.
+pub const LEG_MOVED_CUE: &str =
+    "Your whole leg moved — settle it and keep the foot still to continue; this is not counted";
+
+fn paused_cue(reason: Reason) -> &'static str {
+    match reason {
+        Reason::Walking | Reason::Impact | Reason::Travel | Reason::TooFast => WALKING_CUE,
+        Reason::LegMoved | Reason::ImpossibleAngle => LEG_MOVED_CUE,
+    }
 }
 
 /// One line of feedback on the last rep.
@@ -130,6 +149,8 @@ pub struct Coach {
     slower_since: Option<f64>,
     /// Timeline seconds when the movement was last above [`CALM_DPS`].
     busy_t: f64,
+    /// Why the cues wait, and the step they resume at.
+    paused: Option<(Reason, Step)>,
 }
 
 impl Coach {
@@ -146,6 +167,7 @@ impl Coach {
             countdown: Some(CALIB_COUNT_S.ceil() as u32),
             slower_since: None,
             busy_t: f64::NEG_INFINITY,
+            paused: None,
         }
     }
 
@@ -171,7 +193,22 @@ impl Coach {
                 self.note = None;
                 self.step = Step::PullUp;
             }
-            Event::Rep(rep) if self.step != Step::Done => self.on_rep(rep),
+            Event::Rep(rep) if !matches!(self.step, Step::Done | Step::Paused) => self.on_rep(rep),
+            Event::NotPumping { reason, .. } if self.step != Step::Done => {
+                let resume = match self.paused {
+                    Some((_, r)) => r,
+                    None if self.step == Step::Calibrate => Step::Calibrate,
+                    None => Step::PullUp,
+                };
+                self.paused = Some((*reason, resume));
+                self.step = Step::Paused;
+                self.slower_since = None;
+            }
+            Event::Resumed { .. } => {
+                if let Some((_, resume)) = self.paused.take() {
+                    self.step = resume;
+                }
+            }
             _ => {}
         }
     }
@@ -200,6 +237,10 @@ impl Coach {
     }
 
     fn on_live(&mut self, live: &LiveState) {
+        // The pipeline learns more as the stretch goes on (getting up, then steps): walking.
+        if let (Some(p), Some(r)) = (self.paused.as_mut(), live.not_pumping) {
+            p.0 = r;
+        }
         let hold_left = |held: f64| Some((self.plan.hold_s - held).max(0.0).ceil() as u32);
         self.countdown = None;
         match self.step {
@@ -239,7 +280,7 @@ impl Coach {
     /// movement has stayed under [`CALM_DPS`] for [`CALM_S`]. Only between
     /// calibration and the end of the session.
     fn on_tempo(&mut self, live: &LiveState) {
-        if matches!(self.step, Step::Calibrate | Step::Done) {
+        if matches!(self.step, Step::Calibrate | Step::Done | Step::Paused) {
             self.slower_since = None;
             return;
         }
@@ -256,14 +297,9 @@ impl Coach {
 
     /// What to show now.
     pub fn view(&self) -> CoachView {
-        let cue = match self.step {
-            Step::Calibrate => "Hold your foot still at a right angle…",
-            Step::PullUp => "Pull your toes up",
-            Step::HoldUp => "Hold it up",
-            Step::PointDown => "Point your toes down",
-            Step::HoldDown => "Hold it down",
-            Step::Return => "Back to the middle",
-            Step::Done => "All done — well done!",
+        let cue = match (self.step, self.paused) {
+            (Step::Paused, Some((reason, _))) => paused_cue(reason),
+            _ => self.step_cue(),
         };
         CoachView {
             step: self.step,
@@ -275,6 +311,19 @@ impl Coach {
             live_feedback: self.slower_since.map(|_| Feedback::Slower),
             breathe: matches!(self.step, Step::HoldUp | Step::HoldDown),
             note: self.note.clone(),
+        }
+    }
+
+    fn step_cue(&self) -> &'static str {
+        match self.step {
+            Step::Calibrate => "Hold your foot still at a right angle…",
+            Step::PullUp => "Pull your toes up",
+            Step::HoldUp => "Hold it up",
+            Step::PointDown => "Point your toes down",
+            Step::HoldDown => "Hold it down",
+            Step::Return => "Back to the middle",
+            Step::Done => "All done — well done!",
+            Step::Paused => WALKING_CUE,
         }
     }
 }

@@ -265,7 +265,8 @@ fn slow_controlled_pumps_never_get_the_live_slower() {
 #[test]
 fn fast_jerky_pumping_gets_the_live_slower_while_moving_until_the_rest() {
     for seed in [1, 2, 3] {
-        let (seen, sim) = session(preset("continuous", seed), 75.0);
+        // strokes of 0.45 s: the fastest pace the preset's person may take
+        let (seen, sim) = session(Scenario { move_s: 0.45, ..preset("continuous", seed) }, 75.0);
         let [rest0, rest1] = sim.person().rests()[0];
         // Within the first two reps, while the foot moves: the live cue, and it is what shows.
         let first = seen.iter().position(|s| s.live).expect("live Slower shown");
@@ -280,4 +281,29 @@ fn fast_jerky_pumping_gets_the_live_slower_while_moving_until_the_rest() {
         let calm = seen.iter().filter(|s| s.t_s > rest0 + 4.0 && s.t_s < rest1);
         assert!(calm.clone().count() > 10 && calm.clone().all(|s| !s.live), "seed {seed}: live cue in the rest");
     }
+}
+
+#[test]
+fn walking_pauses_the_cues_and_settling_resumes_them_at_the_next_pull_up() {
+    let walk = || vec![Event::NotPumping { t_s: 20.0, reason: crate::core::notpump::Reason::Walking }];
+    let leg = || vec![Event::NotPumping { t_s: 20.0, reason: crate::core::notpump::Reason::LegMoved }];
+    check(
+        PLAN,
+        &[
+            (vec![Event::Calibrated { t_s: 3.0 }], live(Phase::HoldingUp, 0.5)),
+            (walk(), live(Phase::HoldingUp, 1.5)),
+            (vec![Event::Rep(rep(18.0, 35.0, 8.0, 2.0))], live(Phase::MovingDown, 0.0)),
+            (vec![Event::Resumed { t_s: 30.0 }], live(Phase::Neutral, 0.0)),
+            (leg(), live(Phase::Neutral, 0.0)),
+            (vec![Event::Resumed { t_s: 40.0 }], live(Phase::Neutral, 0.0)),
+        ],
+        &[
+            ("Hold it up", Some(2), 0),
+            (WALKING_CUE, None, 0),
+            (WALKING_CUE, None, 0),
+            ("Pull your toes up", None, 0),
+            (LEG_MOVED_CUE, None, 0),
+            ("Pull your toes up", None, 0),
+        ],
+    );
 }

@@ -2,11 +2,19 @@
 //! calibration → orientation → flexion axis → ankle angle → reps. The live
 //! session screen and `anklepump analyze` both drive this same type; it is
 //! handed bytes and receive times and returns events as values.
+//!
+//! Every sample is first checked by `core::notpump`: while the foot does
+//! something that is not a pump (walking, a heel strike, the whole leg
+//! moving), the rep in progress is dropped and nothing is counted; once the
+//! foot has been still again the neutral is re-anchored there (a new
+//! calibration pose, keeping the flexion axis: the strap did not move on the
+//! foot) and counting resumes.
 
 use nalgebra::{UnitQuaternion, Vector3};
 
 use super::axis::AxisEstimator;
-use super::calib::{CalibStep, Calibrator, ImuSample};
+use super::calib::{CalibStep, Calibrator, ImuSample, CALIB_MIN_S};
+use super::notpump::{Excluded, GuardStep, NotPump, Reason};
 use super::orientation::{twist_angle, Fusion, FusionTuning};
 use super::reacquire::Reacquire;
 use super::reps::{LiveState, Rep, RepDetector};
@@ -28,6 +36,13 @@ pub enum Event {
     SamplesLost { t_s: f64, count: u64 },
     /// The sensor's clock restarted; the timeline was bridged.
     SensorRebooted { t_s: f64 },
+    /// The foot started doing something that is not an ankle pump (walking, …):
+    /// nothing is counted until it has settled.
+    NotPumping { t_s: f64, reason: Reason },
+    /// The foot has settled after such a stretch: counting resumes from a new neutral.
+    Resumed { t_s: f64 },
+    /// A stretch in which nothing was counted, reported when it ends.
+    Excluded(Excluded),
 }
 
 /// Counters of the contract (`samples`, `lost_samples`, `malformed_packets`).
@@ -41,13 +56,21 @@ pub struct Counters {
 }
 
 enum Stage {
-    Calibrating(Calibrator),
+    /// Waiting for a still pose: the first calibration, or re-anchoring after a stretch
+    /// that was not a pump (with the axis found so far).
+    Calibrating {
+        cal: Calibrator,
+        axis: AxisEstimator,
+    },
     Tracking(Box<Tracker>),
 }
 
 struct Tracker {
     fusion: Fusion,
     axis: AxisEstimator,
+    /// The axis as it was at the last quiet moment: what a movement that turns out not to be
+    /// a pump taught it is forgotten.
+    axis_quiet: AxisEstimator,
     /// Orientations waiting for the axis (the first movement is still short).
     pending: Vec<(f64, UnitQuaternion<f64>)>,
     last_gyro: Vector3<f64>,
@@ -62,6 +85,10 @@ const REANCHOR_GAP_S: f64 = 0.3;
 /// (the bridge's error grows with the cube of the gap).
 const UNSURE_GAP_S: f64 = 0.08;
 
+/// Still this long (s) after a stretch that was not a pump, counting resumes (more than a
+/// calibration pose needs, so the next movement re-anchors the neutral).
+const RESUME_STILL_S: f64 = CALIB_MIN_S + 0.5;
+
 /// The streaming pipeline.
 pub struct Pipeline {
     cfg: SensorConfig,
@@ -69,6 +96,11 @@ pub struct Pipeline {
     malformed: u64,
     stage: Stage,
     reps: RepDetector,
+    guard: NotPump,
+    /// Gyro bias of the latest calibration pose (rad/s).
+    bias: Vector3<f64>,
+    /// End of the latest rep emitted: an excluded stretch never reaches back into it.
+    last_rep_end: f64,
     last_t: Option<f64>,
     /// Optional per-sample angle trace (t, degrees), for diagnostics.
     trace: Option<Vec<(f64, f64)>>,
@@ -80,8 +112,11 @@ impl Pipeline {
             cfg,
             timeline: Timeline::new(cfg.rate_hz),
             malformed: 0,
-            stage: Stage::Calibrating(Calibrator::default()),
+            stage: Stage::Calibrating { cal: Calibrator::default(), axis: AxisEstimator::default() },
             reps: RepDetector::default(),
+            guard: NotPump::default(),
+            bias: Vector3::zeros(),
+            last_rep_end: f64::NEG_INFINITY,
             last_t: None,
             trace: None,
         }
@@ -116,10 +151,11 @@ impl Pipeline {
     /// the last notification (or nothing, after `finish`).
     pub fn live(&self) -> LiveState {
         let mut s = self.reps.live();
-        if let Stage::Calibrating(c) = &self.stage {
+        if let Stage::Calibrating { cal, .. } = &self.stage {
             s.calibrating = true;
-            s.calibration_still_s = c.still_s();
+            s.calibration_still_s = cal.still_s();
         }
+        s.not_pumping = self.guard.reason();
         s
     }
 
@@ -161,19 +197,84 @@ impl Pipeline {
             };
             self.push_sample(s, packet_end, &mut events);
         }
+        if let Some(end) = events.iter().rev().find_map(|e| if let Event::Rep(r) = e { Some(r.end_s) } else { None }) {
+            self.last_rep_end = end;
+        }
         events
     }
 
-    /// Ends the stream: a rep still open is closed if it is complete.
+    /// Ends the stream: a rep still open is closed if it is complete; a stretch that was
+    /// not a pump ends with the data.
     pub fn finish(&mut self) -> Vec<Event> {
         self.reps.begin_batch();
         let t = self.duration_s();
-        self.reps.finish(t).into_iter().map(Event::Rep).collect()
+        let mut events: Vec<Event> = self.reps.finish(t).into_iter().map(Event::Rep).collect();
+        events.extend(self.end_excluded(t).map(Event::Excluded));
+        events
+    }
+
+    /// The flexion axis, once known.
+    fn axis(&self) -> Option<Vector3<f64>> {
+        match &self.stage {
+            Stage::Calibrating { axis, .. } => axis.axis(),
+            Stage::Tracking(tr) => tr.axis.axis(),
+        }
+    }
+
+    fn end_excluded(&mut self, end_s: f64) -> Option<Excluded> {
+        let mut ex = self.guard.end(end_s)?;
+        ex.start_s = ex.start_s.max(self.last_rep_end).min(ex.end_s);
+        Some(ex)
+    }
+
+    /// Not a pump: the rep in progress is dropped, and the pipeline waits for a still pose,
+    /// keeping what the axis knew at the last quiet moment.
+    fn stop_tracking(&mut self, t: f64) {
+        let fresh = Stage::Calibrating { cal: Calibrator::default(), axis: AxisEstimator::default() };
+        let axis = match std::mem::replace(&mut self.stage, fresh) {
+            Stage::Tracking(tr) => tr.axis_quiet,
+            Stage::Calibrating { axis, .. } => axis,
+        };
+        self.stage = Stage::Calibrating { cal: Calibrator::default(), axis };
+        self.reps.abort(t);
+    }
+
+    /// While not pumping: wait until the foot has been still long enough, then resume.
+    fn settle(&mut self, s: ImuSample, events: &mut Vec<Event>) {
+        self.reps.idle(s.t);
+        let Stage::Calibrating { cal, .. } = &mut self.stage else { return };
+        if let CalibStep::Done(..) = cal.push(s) {
+            // It moved again: the pose starts afresh.
+            *cal = Calibrator::default();
+        }
+        let still_since = s.t - cal.still_s();
+        let calm = self.guard.last_evidence_s().is_some_and(|e| e < still_since);
+        if cal.still_s() >= RESUME_STILL_S && calm {
+            events.extend(self.end_excluded(still_since).map(Event::Excluded));
+            events.push(Event::Resumed { t_s: s.t });
+        }
     }
 
     fn push_sample(&mut self, s: ImuSample, detected_t: f64, events: &mut Vec<Event>) {
+        let axis = self.axis();
+        let beyond = self.reps.beyond_limits();
+        let w = s.gyro - self.bias;
+        if let GuardStep::Started { reason, .. } = self.guard.push(s.t, s.dt, s.accel, w, axis.as_ref(), beyond) {
+            events.push(Event::NotPumping { t_s: s.t, reason });
+            self.stop_tracking(s.t);
+        }
+        if self.guard.reason().is_some() {
+            self.settle(s, events);
+            return;
+        }
+        self.track(s, detected_t, events);
+    }
+
+    /// One sample of a foot that may be pumping: calibration, then the angle and the reps.
+    fn track(&mut self, s: ImuSample, detected_t: f64, events: &mut Vec<Event>) {
+        let quiet = self.guard.quiet();
         match &mut self.stage {
-            Stage::Calibrating(cal) => match cal.push(s) {
+            Stage::Calibrating { cal, axis } => match cal.push(s) {
                 CalibStep::Collecting { just_ready, .. } => {
                     if just_ready {
                         events.push(Event::CalibrationReady { t_s: s.t });
@@ -185,16 +286,22 @@ impl Pipeline {
                     events.push(Event::Calibrated { t_s: c.end_t });
                     let dt = self.timeline.dt_s();
                     let fusion = Fusion::new(dt, c.gravity, c.gyro_bias, FusionTuning::default());
+                    self.bias = c.gyro_bias;
                     self.reps.start(c.end_t);
+                    let mut axis = std::mem::take(axis);
+                    if let Some(first) = replay.first().filter(|r| r.dt > REANCHOR_GAP_S) {
+                        axis.moved_unseen(c.gravity, first.accel);
+                    }
                     self.stage = Stage::Tracking(Box::new(Tracker {
                         fusion,
-                        axis: AxisEstimator::default(),
+                        axis_quiet: axis.clone(),
+                        axis,
                         pending: Vec::new(),
                         last_gyro: c.gyro_bias,
                         reacquire: None,
                     }));
                     for r in replay {
-                        self.push_sample(r, detected_t, events);
+                        self.track(r, detected_t, events);
                     }
                 }
             },
@@ -230,6 +337,9 @@ impl Pipeline {
                 }
                 let w = tr.fusion.corrected(s.gyro);
                 tr.axis.push(w, dt);
+                if quiet {
+                    tr.axis_quiet.clone_from(&tr.axis);
+                }
                 let q = tr.fusion.relative();
                 let Some(axis) = tr.axis.axis() else {
                     tr.pending.push((s.t, q));

@@ -47,12 +47,12 @@ fn run(samples: &[RawSample], per: usize) -> Vec<LiveState> {
     out
 }
 
-/// Turning at `rate` for 0.5 s after a 3 s pose: the live speed at the end of
-/// the turn, and 0.5 s after the foot stopped.
+/// Turning at `rate` for 0.25 s after a 3 s pose (within an ankle's range): the live
+/// speed at the end of the turn, and 0.5 s after the foot stopped.
 fn check(rate: f64, expect: (f64, f64)) {
-    let lives = run(&samples(&rates(3.0, &[(rate, 0.5), (0.0, 1.0)])), 5);
+    let lives = run(&samples(&rates(3.0, &[(rate, 0.25), (0.0, 1.0)])), 5);
     let at = |t: f64| lives.iter().find(|l| l.t_s >= t).unwrap_or_else(|| panic!("no sample at {t}"));
-    let (turning, after) = (at(3.485).speed_dps, at(4.0).speed_dps);
+    let (turning, after) = (at(3.235).speed_dps, at(3.75).speed_dps);
     let close = |got: f64, want: f64| (got - want).abs() <= 0.03 * rate;
     assert!(close(turning, expect.0) && close(after, expect.1), "{rate} deg/s: got ({turning:.1}, {after:.1})");
 }
@@ -62,7 +62,6 @@ fn live_speed_follows_a_known_rate_about_the_joint_axis() {
     check(20.0, (20.0, 0.0));
     check(60.0, (60.0, 0.0));
     check(150.0, (150.0, 0.0));
-    check(300.0, (300.0, 0.0));
 }
 
 #[test]
@@ -87,10 +86,10 @@ fn a_single_noisy_sample_barely_moves_the_live_speed() {
 
 #[test]
 fn the_peak_speed_covers_every_sample_of_a_long_notification() {
-    // 0.75 s per notification: a 0.3 s fast turn and the stop after it arrive together.
-    let lives = run(&samples(&rates(3.0, &[(0.0, 0.75), (250.0, 0.3), (0.0, 0.45), (0.0, 1.5)])), 75);
+    // 0.75 s per notification: a 0.25 s fast turn (40°) and the stop after it arrive together.
+    let lives = run(&samples(&rates(3.0, &[(0.0, 0.75), (160.0, 0.25), (0.0, 0.5), (0.0, 1.5)])), 75);
     let fast = &lives[5];
     assert!(fast.speed_dps.abs() < 1.0, "the foot is still at the notification's end: {}", fast.speed_dps);
-    assert!((fast.peak_speed_dps - 250.0).abs() < 8.0, "{}", fast.peak_speed_dps);
+    assert!((fast.peak_speed_dps - 160.0).abs() < 6.0, "{}", fast.peak_speed_dps);
     assert!(lives[6].peak_speed_dps < 1.0, "the next notification starts afresh: {}", lives[6].peak_speed_dps);
 }

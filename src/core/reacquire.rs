@@ -9,8 +9,9 @@
 
 /// Angular speed (deg/s) below which the foot is at a reversal or still.
 const REVERSAL_DPS: f64 = 30.0;
-/// Still (deg/s) long enough (s) gives the offset directly.
-const STILL_DPS: f64 = 8.0;
+/// Still — the angle within this range (deg) — long enough (s) gives the offset directly.
+/// A range, not a speed: 6–9 Hz physiological tremor reaches 15°/s within a degree.
+const STILL_RANGE_DEG: f64 = 1.2;
 const STILL_S: f64 = 0.3;
 /// Samples needed at each kind of reversal.
 const MIN_PER_SIDE: usize = 2;
@@ -22,15 +23,17 @@ const MAX_WAIT_S: f64 = 2.5;
 pub struct Reacquire {
     started: f64,
     held: Vec<(f64, f64)>,
+    /// Gravity − angle of each held sample, where gravity gives an angle.
+    diffs: Vec<Option<f64>>,
     /// (angle, gravity − angle) at slow samples.
     slow: Vec<(f64, f64)>,
-    still_since: Option<f64>,
+    /// Gravity − angle over the latest still stretch.
     still: Vec<f64>,
 }
 
 impl Reacquire {
     pub fn new(t: f64) -> Self {
-        Reacquire { started: t, held: Vec::new(), slow: Vec::new(), still_since: None, still: Vec::new() }
+        Reacquire { started: t, held: Vec::new(), diffs: Vec::new(), slow: Vec::new(), still: Vec::new() }
     }
 
     /// Holds one sample: its time, the gyro-carried angle, the angle gravity
@@ -39,15 +42,9 @@ impl Reacquire {
     pub fn push(&mut self, t: f64, angle: f64, gravity: Option<f64>, speed_dps: f64) -> Option<f64> {
         self.held.push((t, angle));
         let diff = gravity.map(|g| g - angle);
-        if speed_dps.abs() < STILL_DPS {
-            let since = *self.still_since.get_or_insert(t);
-            self.still.extend(diff);
-            if t - since >= STILL_S && !self.still.is_empty() {
-                return Some(mean(&self.still));
-            }
-        } else {
-            self.still_since = None;
-            self.still.clear();
+        self.diffs.push(diff);
+        if let Some(off) = self.still_offset(t) {
+            return Some(off);
         }
         if speed_dps.abs() < REVERSAL_DPS {
             if let Some(d) = diff {
@@ -65,6 +62,22 @@ impl Reacquire {
             return Some(if all.is_empty() { 0.0 } else { mean(&all) });
         }
         None
+    }
+
+    /// The offset from the last [`STILL_S`] if the angle stayed within [`STILL_RANGE_DEG`].
+    fn still_offset(&mut self, t: f64) -> Option<f64> {
+        if self.held.first().is_none_or(|h| h.0 > t - STILL_S) {
+            return None;
+        }
+        let from = self.held.partition_point(|h| h.0 < t - STILL_S);
+        let (lo, hi) =
+            self.held[from..].iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| (l.min(x.1), h.max(x.1)));
+        if hi - lo >= STILL_RANGE_DEG {
+            self.still.clear();
+            return None;
+        }
+        self.still = self.diffs[from..].iter().flatten().copied().collect();
+        (!self.still.is_empty()).then(|| mean(&self.still))
     }
 
     /// Mean of the high-side and low-side reversal readings, once both are seen.

@@ -13,6 +13,8 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use super::holds::{hold_around, History};
+use super::notpump::Reason;
+use super::physio::{plausible_peaks, DORSI_LIMIT_DEG, PLANTAR_LIMIT_DEG};
 
 /// One repetition, as in the analysis contract.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +59,9 @@ pub struct LiveState {
     /// [`RepDetector::begin_batch`] (the pipeline calls it per notification, which
     /// may carry up to 0.75 s of samples, so a fast stretch inside one is not missed).
     pub peak_speed_dps: f64,
+    /// The foot is doing something that is not a pump (walking, …): nothing is counted.
+    #[serde(default)]
+    pub not_pumping: Option<Reason>,
 }
 
 /// Smallest zone threshold (fidgets are a few degrees).
@@ -84,8 +89,11 @@ const ADOPT_NEUTRAL_S: f64 = 1.5;
 /// Settled this long half-way back (outside the neutral band) is a new neutral; so is a
 /// rest this long with the toes up that the foot then leaves further up.
 const NEW_NEUTRAL_S: f64 = 1.5;
-/// A one-sided excursion back at neutral for this long is dropped.
-const ONE_SIDED_S: f64 = 0.6;
+/// A one-sided excursion back at neutral for this long is dropped…
+const ONE_SIDED_S: f64 = 1.0;
+/// …if the foot moved less than this (deg) meanwhile: a slow post-operative move passing
+/// through neutral on its way to the other side (3–8°/s) is not a rest.
+const AT_REST_DEG: f64 = 2.0;
 /// Speed (deg/s) below which the foot counts as holding.
 const HOLD_SPEED: f64 = 6.0;
 /// Seconds over which the live speed is averaged.
@@ -221,6 +229,26 @@ impl RepDetector {
         self.depart_t = t;
     }
 
+    /// The foot is not pumping: the rep in progress is dropped and the angle's reference
+    /// is gone (a new calibration pose will give the neutral). The person's range is kept.
+    pub fn abort(&mut self, t: f64) {
+        self.state = State::Idle;
+        self.neutral = 0.0;
+        self.hist = History::new(40.0);
+        self.depart_t = t;
+        self.hold_start = None;
+        self.last_end_t = f64::NEG_INFINITY;
+        self.first_seen = !self.recent.is_empty();
+        let reps = self.live.reps;
+        self.live = LiveState { reps, t_s: t, ..LiveState::default() };
+    }
+
+    /// The latest angle is further from neutral than an ankle goes.
+    pub fn beyond_limits(&self) -> bool {
+        let rel = self.live.angle_deg - self.neutral;
+        !(-PLANTAR_LIMIT_DEG..=DORSI_LIMIT_DEG).contains(&rel)
+    }
+
     /// A gap in the data from `t0` to `t1` (lost notifications). Across a
     /// long one the foot may have done anything: a rep that already has both
     /// excursions ends where the data stopped; a one-sided one carries on.
@@ -233,7 +261,7 @@ impl RepDetector {
             State::Second { first, ex } | State::Returning { first, second: ex, .. } => {
                 let rep = self.finish_rep(first, ex, t0, now);
                 self.last_end_t = t0;
-                Some(rep)
+                rep
             }
             first @ State::First { .. } => {
                 self.state = first;
@@ -307,7 +335,7 @@ impl RepDetector {
                     // the whole leg shifted), that level is the neutral now.
                     let since = back_t.unwrap_or(t);
                     let needed = if rel.abs() < exit { ONE_SIDED_S } else { NEW_NEUTRAL_S };
-                    if settled && t - since >= needed {
+                    if settled && t - since >= needed && self.hist.net_move(needed) < AT_REST_DEG {
                         if rel.abs() >= exit {
                             self.neutral = self.hist.mean(SETTLE_S);
                         }
@@ -353,12 +381,12 @@ impl RepDetector {
                     State::Second { first, ex }
                 } else if first.side > 0.0 && crossed {
                     // Rising through neutral: the rep ends here; a new one may begin.
-                    out = Some(self.finish_rep(first, second, t, now));
+                    out = self.finish_rep(first, second, t, now);
                     self.depart_t = t;
                     State::Idle
                 } else if first.side < 0.0 && crossed && first.deliberate() {
                     // A plantar-first pump, continuing: falling through neutral ends it.
-                    out = Some(self.finish_rep(first, second, t, now));
+                    out = self.finish_rep(first, second, t, now);
                     self.depart_t = t;
                     State::Idle
                 } else if first.side < 0.0 && zone == first.side {
@@ -369,7 +397,7 @@ impl RepDetector {
                 } else if back > NEAR_HOME_SHARE && self.hist.speed(0.1).abs() < NEAR_HOME_SPEED {
                     // Almost home and slowing down: show the rep now, without waiting
                     // for the foot to settle (notifications may carry up to 0.75 s).
-                    out = Some(self.finish_rep(first, second, t, now));
+                    out = self.finish_rep(first, second, t, now);
                     self.last_end_t = t;
                     self.depart_t = t;
                     State::Idle
@@ -377,7 +405,7 @@ impl RepDetector {
                     // Settled back, away from the extreme: the return is over, and where
                     // the foot rests now is neutral (it moves when the whole leg shifts).
                     let end = (t - SETTLE_S).max(since);
-                    out = Some(self.finish_rep(first, second, end, now));
+                    out = self.finish_rep(first, second, end, now);
                     self.neutral = self.hist.mean(SETTLE_S);
                     self.last_end_t = t;
                     self.depart_t = t;
@@ -393,21 +421,25 @@ impl RepDetector {
     /// End of the stream: a rep that has both excursions and is on its way back counts.
     pub fn finish(&mut self, t: f64) -> Option<Rep> {
         match std::mem::replace(&mut self.state, State::Idle) {
-            State::Returning { first, second, .. } => Some(self.finish_rep(first, second, t, t)),
+            State::Returning { first, second, .. } => self.finish_rep(first, second, t, t),
             _ => None,
         }
     }
 
-    fn finish_rep(&mut self, first: Excursion, second: Excursion, end: f64, now: f64) -> Rep {
+    /// The rep made of two excursions, unless its angles are ones no ankle makes.
+    fn finish_rep(&mut self, first: Excursion, second: Excursion, end: f64, now: f64) -> Option<Rep> {
         let (d, p) = if first.side > 0.0 { (first, second) } else { (second, first) };
         let peak_dorsi = d.peak;
         let peak_plantar = -p.peak;
+        if !plausible_peaks(peak_dorsi, peak_plantar) {
+            return None;
+        }
         self.recent.push_back((d.peak - self.neutral).min(self.neutral - p.peak));
         if self.recent.len() > 5 {
             self.recent.pop_front();
         }
         self.live.reps += 1;
-        Rep {
+        Some(Rep {
             start_s: first.depart_t,
             end_s: end.max(second.peak_t),
             peak_dorsi_deg: peak_dorsi,
@@ -416,7 +448,7 @@ impl RepDetector {
             hold_dorsi_s: hold_around(&self.hist, d.peak_t, d.peak),
             hold_plantar_s: hold_around(&self.hist, p.peak_t, p.peak),
             detected_s: now,
-        }
+        })
     }
 
     fn update_live(&mut self, t: f64, a: f64, zone: f64) {

@@ -22,7 +22,7 @@ pub fn target_deg(step: Step, up: f64, down: f64) -> f64 {
     match step {
         Step::PullUp | Step::HoldUp => up,
         Step::PointDown | Step::HoldDown => -down,
-        Step::Calibrate | Step::Return | Step::Done => 0.0,
+        Step::Calibrate | Step::Return | Step::Done | Step::Paused => 0.0,
     }
 }
 

@@ -301,3 +301,23 @@ fn history_lists_a_running_session_as_in_progress() {
     let html = render(v);
     assert!(html.contains("1 of 3 reps · in progress"), "{html}");
 }
+
+#[test]
+fn walking_mid_session_shows_that_walking_is_not_counted_and_keeps_the_count() {
+    use crate::core::coach::{Coach, CoachPlan};
+    use crate::core::notpump::Reason;
+    use crate::core::pipeline::Event;
+    use crate::core::reps::LiveState;
+    let mut coach = Coach::new(CoachPlan { reps: 10, hold_s: 2.0 });
+    let live = LiveState { t_s: 40.0, ..LiveState::default() };
+    coach.update(&[Event::Calibrated { t_s: 3.0 }, Event::Rep(rep(55.0))], &live);
+    coach.update(&[Event::NotPumping { t_s: 41.0, reason: Reason::Walking }], &live);
+    let mut v = AppView { screen: Screen::Session, ..AppView::default() };
+    v.sensor.state = LinkState::Connected;
+    v.session.stage = SessionStage::Running;
+    v.session.coach = Some(coach.view());
+    let html = render(v);
+    assert!(html.contains("You seem to be walking — sit or lie down to continue; walking is not counted"), "{html}");
+    assert!(html.contains("Rep 1 of 10"), "the reps before the walk are kept: {html}");
+    assert!(!html.contains("Pull your toes up") && !html.contains("Breathe normally."), "the cues wait: {html}");
+}

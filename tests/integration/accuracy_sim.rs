@@ -4,7 +4,9 @@
 //! post-operative holds, fast continuous pumping, plantar-first reps),
 //! rests with relaxing and fidgeting, whole-leg shifts, reboots and heavy
 //! loss; the pipeline's results are scored by `shared/tools/score.py` with
-//! the same targets as the published captures.
+//! the same targets as the published captures. The same matrix of 40 runs
+//! over both generators: `core::sim` (random scenarios) and the
+//! independently written `gen2` (other trajectories and sensor errors).
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -12,6 +14,7 @@ use std::process::Command;
 use anklepump::core::analysis::analyze;
 use anklepump::core::sim::{simulate, Mount, Posture, Scenario};
 
+use crate::gen2;
 use crate::support::shared_dir;
 
 fn scenario(preset: &str, seed: u64, tweak: impl FnOnce(&mut Scenario)) -> Scenario {
@@ -24,16 +27,23 @@ fn scenario(preset: &str, seed: u64, tweak: impl FnOnce(&mut Scenario)) -> Scena
 
 /// Simulates, analyses and scores `cases`; returns the SCORE line's fields.
 fn score(cases: &[Scenario]) -> HashMap<String, String> {
+    let made = cases.iter().map(|s| {
+        let cap = simulate(s).unwrap_or_else(|e| panic!("{}: {e}", s.name));
+        (s.name.clone(), cap.apcap, serde_json::to_string(&cap.truth).unwrap())
+    });
+    score_made(made)
+}
+
+/// Analyses and scores captures given as (name, `.apcap` text, truth JSON).
+fn score_made(made: impl Iterator<Item = (String, String, String)>) -> HashMap<String, String> {
     let dir = tempfile::tempdir().unwrap();
     let res = dir.path().join("results");
     std::fs::create_dir(&res).unwrap();
-    for (i, s) in cases.iter().enumerate() {
-        let cap = simulate(s).unwrap_or_else(|e| panic!("{}: {e}", s.name));
-        let name = format!("{i:02}_{}", s.name);
-        std::fs::write(dir.path().join(format!("{name}.apcap")), &cap.apcap).unwrap();
-        std::fs::write(dir.path().join(format!("{name}.truth.json")), serde_json::to_string(&cap.truth).unwrap())
-            .unwrap();
-        let a = analyze(cap.apcap.as_bytes(), false).expect("a simulated capture is a capture").analysis;
+    for (i, (name, apcap, truth)) in made.enumerate() {
+        let name = format!("{i:02}_{name}");
+        std::fs::write(dir.path().join(format!("{name}.apcap")), &apcap).unwrap();
+        std::fs::write(dir.path().join(format!("{name}.truth.json")), truth).unwrap();
+        let a = analyze(apcap.as_bytes(), false).expect("a simulated capture is a capture").analysis;
         std::fs::write(res.join(format!("{name}.json")), serde_json::to_string(&a).unwrap()).unwrap();
     }
     let out = Command::new("python3")
@@ -65,6 +75,41 @@ fn assert_targets(m: &HashMap<String, String>) {
     assert!(num("plantar_rmse") <= 1.0, "{line}");
     assert!(num("hold_mae") <= 0.1, "{line}");
     assert!(num("delay_p95") <= 0.5, "{line}");
+    assert!(num("late_p95") <= 0.0 && num("late_max") <= 0.5, "every rep in time: {line}");
+}
+
+/// The targets over a matrix of 40: at most one count wrong.
+fn assert_matrix_targets(m: &HashMap<String, String>) {
+    let line = &m["line"];
+    let frac = |k: &str| {
+        let (a, b) = m[k].split_once('/').unwrap();
+        (a.parse::<u32>().unwrap(), b.parse::<u32>().unwrap())
+    };
+    let num = |k: &str| m[k].parse::<f64>().unwrap_or(f64::NAN);
+    let (exact, n) = frac("count_exact");
+    assert!(n == 40 && exact >= 39, "count exact on 39 of 40: {line}");
+    assert_eq!(frac("counters_exact"), (40, 40), "samples/lost/malformed exact: {line}");
+    for k in ["rom_rmse", "dorsi_rmse", "plantar_rmse"] {
+        assert!(num(k) <= 1.0, "{k}: {line}");
+    }
+    assert!(num("hold_mae") <= 0.06, "{line}");
+    assert!(num("late_p95") <= 0.0 && num("late_max") <= 0.5, "every rep in time: {line}");
+}
+
+#[test]
+fn matrix_of_40_from_the_first_generator() {
+    let cases: Vec<Scenario> = (0..40).map(|i| Scenario::random(9000 + i)).collect();
+    assert_matrix_targets(&score(&cases));
+}
+
+#[test]
+#[ignore = "not met yet (issue #13): 36/40 — reps after a toes-down whole-leg shift in post-op sets are missed; late_max 0.55 s"]
+fn matrix_of_40_from_the_second_generator() {
+    let made = gen2::matrix().into_iter().map(|c| {
+        let m = gen2::make(&c);
+        (c.name, m.apcap, m.truth.to_string())
+    });
+    assert_matrix_targets(&score_made(made));
 }
 
 #[test]

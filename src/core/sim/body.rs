@@ -71,16 +71,28 @@ impl Body {
         self.mount.inverse() * self.axis.into_inner()
     }
 
-    /// Sensor orientation (sensor → world) and position for an ankle angle and a leg shift (deg).
-    pub fn pose(&self, ankle_deg: f64, shift_deg: f64) -> (UnitQuaternion<f64>, Vector3<f64>) {
+    /// Foot orientation (foot → world) and ankle position for an ankle angle and a leg shift (deg).
+    fn foot(&self, ankle_deg: f64, shift_deg: f64) -> (UnitQuaternion<f64>, Vector3<f64>) {
         let shank = rot(Vector3::y(), shift_deg) * self.shank0;
         let foot = shank * UnitQuaternion::from_axis_angle(&self.axis, ankle_deg.to_radians());
-        let ankle = shank * Vector3::new(0.0, 0.0, -self.shank_len);
+        (foot, shank * Vector3::new(0.0, 0.0, -self.shank_len))
+    }
+
+    /// Sensor orientation (sensor → world) and position for an ankle angle and a leg shift (deg).
+    pub fn pose(&self, ankle_deg: f64, shift_deg: f64) -> (UnitQuaternion<f64>, Vector3<f64>) {
+        self.sensor(self.foot(ankle_deg, shift_deg))
+    }
+
+    fn sensor(&self, (foot, ankle): (UnitQuaternion<f64>, Vector3<f64>)) -> (UnitQuaternion<f64>, Vector3<f64>) {
         (foot * self.mount, ankle + foot * self.r_foot)
     }
 
     fn pose_at(&self, p: &Person, t: f64) -> (UnitQuaternion<f64>, Vector3<f64>) {
-        self.pose(p.angle_deg(t), p.shift_deg(t))
+        let shift = p.shift_deg(t);
+        match p.walk_at(t).and_then(|w| w.foot_pose(t, self.foot(0.0, shift))) {
+            Some(foot) => self.sensor(foot),
+            None => self.pose(p.angle_deg(t), shift),
+        }
     }
 
     /// What an ideal IMU reads at `t`: (specific force in g, angular rate in deg/s), sensor frame.
@@ -90,7 +102,8 @@ impl Body {
         let (q_p, p_p) = self.pose_at(p, t + H);
         let w_world = (q_p * q_m.inverse()).scaled_axis() / (2.0 * H);
         let a_world = (p_p - 2.0 * p0 + p_m) / (H * H);
-        let f = a_world + Vector3::new(0.0, 0.0, G);
+        let impact = p.walk_at(t).map_or(Vector3::zeros(), |w| w.impact(t));
+        let f = a_world + Vector3::new(0.0, 0.0, G) + impact * G;
         let inv = q.inverse();
         (inv * f / G, (inv * w_world).map(f64::to_degrees))
     }

@@ -1,6 +1,6 @@
 //! A seeded simulator of a person doing ankle pumps with an APS-1 strapped
 //! on the foot: the person's motion plan (`person`), the body and sensor
-//! physics (`body`), the sensor's notifications and the radio link
+//! physics (`body`), getting up and walking (`walk`), the sensor's notifications and the radio link
 //! (`stream`, `link`) and the exact ground truth (`truth`). Same seed, same
 //! bytes. [`simulate`] writes a whole capture and its truth;
 //! [`SimSensor`] streams notifications for the app's demo sensor.
@@ -11,6 +11,7 @@ pub mod person;
 pub mod scenario;
 pub mod stream;
 pub mod truth;
+pub mod walk;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

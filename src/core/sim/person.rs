@@ -11,6 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::rng_for;
 use super::scenario::Scenario;
+use super::walk::Walk;
 
 mod plan;
 
@@ -111,6 +112,8 @@ pub struct Person {
     rests: Vec<[f64; 2]>,
     /// Leg shift: (start, end, degrees).
     shift: Option<(f64, f64, f64)>,
+    /// Times the person got up and walked.
+    walks: Vec<Walk>,
     next_set: usize,
     total_reps: usize,
     finished: bool,
@@ -134,6 +137,7 @@ impl Person {
             reps: Vec::new(),
             rests: Vec::new(),
             shift: None,
+            walks: Vec::new(),
             next_set: 0,
             total_reps,
             finished: false,
@@ -192,6 +196,16 @@ impl Person {
     /// Ankle angle without tremor.
     pub fn planned_angle_deg(&self, t: f64) -> f64 {
         self.segment_at(t).map_or(0.0, |g| g.base(t))
+    }
+
+    /// The walks (getting up, walking, coming back).
+    pub fn walks(&self) -> &[Walk] {
+        &self.walks
+    }
+
+    /// The walk under way at `t`, if any.
+    pub fn walk_at(&self, t: f64) -> Option<&Walk> {
+        self.walks.iter().find(|w| (w.t0..=w.end()).contains(&t))
     }
 
     /// How far the whole leg has rotated about the knee at `t` (deg).

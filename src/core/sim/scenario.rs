@@ -118,6 +118,12 @@ pub struct Scenario {
     pub shank_shift_deg: f64,
     /// When (None: the middle of the first rest).
     pub shank_shift_t: Option<f64>,
+    /// After this many reps the person gets up, walks (`walk_strides` strides of
+    /// `stride_s`, a U-turn half-way, heel strikes of `heel_strike_g`) and comes back.
+    pub walk_after_reps: Option<u32>,
+    pub walk_strides: u32,
+    pub stride_s: f64,
+    pub heel_strike_g: f64,
     // --- link
     pub seq0: u16,
     pub clock0_us: u32,
@@ -198,6 +204,10 @@ impl Default for Scenario {
             trailing_s: 3.0,
             shank_shift_deg: 0.0,
             shank_shift_t: None,
+            walk_after_reps: None,
+            walk_strides: 14,
+            stride_s: 1.1,
+            heel_strike_g: 4.0,
             seq0: 0,
             clock0_us: 1_000_000,
             loss_p: 0.0,
@@ -261,6 +271,8 @@ impl Scenario {
             ("shank_len_m", self.shank_len_m, 0.1, 1.0),
             ("tremor_fc_hz", self.tremor_fc_hz, 0.2, 20.0),
             ("conn_interval_ms", self.conn_interval_ms, 7.5, 4000.0),
+            ("stride_s", self.stride_s, 0.6, 3.0),
+            ("heel_strike_g", self.heel_strike_g, 0.0, 16.0),
         ];
         for (name, v, lo, hi) in finite_pos {
             if !(v.is_finite() && v >= lo && v <= hi) {
@@ -305,6 +317,9 @@ impl Scenario {
         }
         if self.fidget_every_s[0] < 0.5 {
             return bad("fidget_every_s must be at least 0.5 s".into());
+        }
+        if !(2..=200).contains(&self.walk_strides) {
+            return bad(format!("walk_strides {} must be within 2..200", self.walk_strides));
         }
         if self.max_per_event == 0 {
             return bad("max_per_event must be at least 1".into());

@@ -39,6 +39,8 @@ pub struct Facts {
     pub malformed_kinds: Vec<MalformedKind>,
     pub lost_packets: u64,
     pub range_bumped: Vec<String>,
+    /// When the person was up and walking: [start, end].
+    pub walks: Vec<[f64; 2]>,
 }
 
 /// The scenario (with the times the generator chose filled in) plus the facts.
@@ -112,6 +114,7 @@ pub fn build(sensor: &SimSensor) -> Truth {
                 malformed_kinds: kinds,
                 lost_packets: log.packets.iter().filter(|p| p.2).count() as u64,
                 range_bumped: sensor.range_bumped().to_vec(),
+                walks: person.walks().iter().map(|w| [r3(w.t0), r3(w.end())]).collect(),
             },
         },
     }

@@ -135,6 +135,8 @@ fn running(prev: &CueState, now: &CueState, out: &mut Vec<Sound>) {
             }
             Some(Step::Return) => out.push(say("Back to the middle")),
             Some(Step::Done) => out.push(say("Well done")),
+            // Walking or a whole-leg movement (the screen says which): not counted.
+            Some(Step::Paused) => out.push(say("Paused. Sit or lie down and keep your foot still to go on")),
             None => {}
         }
     }

@@ -5,12 +5,18 @@
 use rand::Rng;
 
 use super::super::normal;
+use super::super::walk::Walk;
 use super::{Person, PlannedRep, Segment, Shape, SHIFT_MOVE_S};
+
+/// Still time (s) at neutral after coming back from a walk.
+const AFTER_WALK_S: f64 = 4.0;
 
 impl Person {
     fn move_shape(&mut self) -> Shape {
         if self.s.jerky {
-            Shape::Jerky { amp: self.rng.random_range(0.04..0.09), cycles: self.rng.random_range(2.0..3.5) }
+            // a wobble of a few degrees at 3–6 Hz: fast jerky pumping peaks near 400°/s and 2 g,
+            // as the published p05 does (more is beyond what a foot does: `core::physio`)
+            Shape::Jerky { amp: self.rng.random_range(0.03..0.06), cycles: self.rng.random_range(1.5..2.5) }
         } else {
             Shape::Move
         }
@@ -86,6 +92,24 @@ impl Person {
         self.push(dur, 0.0, shape, self.s.tremor_rest_deg);
         self.reps.push(PlannedRep { start_s, end_s: self.plan_end(), dorsi_first });
         self.pause();
+        self.maybe_walk();
+    }
+
+    /// After the scenario's number of reps, once: get up, walk, come back, settle.
+    fn maybe_walk(&mut self) {
+        let Some(after) = self.s.walk_after_reps else { return };
+        if !self.walks.is_empty() || (self.reps.len() as u32) < after {
+            return;
+        }
+        let w = Walk {
+            t0: self.plan_end(),
+            strides: self.s.walk_strides,
+            stride_s: self.s.stride_s,
+            impact_g: self.s.heel_strike_g,
+        };
+        let rest = self.s.tremor_rest_deg;
+        self.push_still(w.end() - w.t0 + AFTER_WALK_S, 0.0, rest);
+        self.walks.push(w);
     }
 
     fn plan_continuous_set(&mut self, n: usize, dorsi_first: bool) {
@@ -116,6 +140,7 @@ impl Person {
             last.end_s = end;
         }
         self.pause();
+        self.maybe_walk();
     }
 
     fn plan_rest(&mut self) {

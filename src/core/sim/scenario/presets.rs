@@ -5,7 +5,7 @@ use super::{Mount, Posture, Scenario, SimError};
 use crate::sensor::capture::Side;
 
 /// Names accepted by [`Scenario::preset`].
-pub const PRESETS: [&str; 13] = [
+pub const PRESETS: [&str; 14] = [
     "lying",
     "seated",
     "extended",
@@ -17,6 +17,7 @@ pub const PRESETS: [&str; 13] = [
     "leg_shift",
     "reboot_wrap",
     "heavy_loss",
+    "walk_break",
     "demo",
     "random",
 ];
@@ -68,8 +69,9 @@ impl Scenario {
                 strap_rot_deg: 160.0,
                 continuous: true,
                 jerky: true,
-                move_s: 0.45,
-                tempo_jitter: 0.2,
+                // fast, yet within what a foot does: peaks near 450–600°/s and 2–3 g (p05: 404°/s, 2 g)
+                move_s: 0.5,
+                tempo_jitter: 0.12,
                 hold_dorsi_s: 0.0,
                 hold_plantar_s: 0.0,
                 sets: vec![15, 15],
@@ -112,6 +114,8 @@ impl Scenario {
                 max_per_event: 4,
                 ..d
             },
+            // gets up after 4 reps, walks 14 strides with a U-turn, lies back down and goes on
+            "walk_break" => Scenario { sets: vec![10], walk_after_reps: Some(4), ..d },
             // every condition at once, drawn from the scenario's seed (see `Scenario::random`)
             "random" => return Ok(Scenario::random(d.seed)),
             "demo" => Scenario { endless: true, sets: vec![10], rest_s: 20.0, ..d },
