@@ -201,3 +201,7 @@ pub(super) fn fill(rt: &mut Runtime, now: Now) {
         t.reminder = None;
     }
 }
+
+#[cfg(test)]
+#[path = "reminders/tests.rs"]
+mod tests;
