@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{inspect, schema, Existing, Store, StoreError};
+use super::{files, inspect, schema, Existing, Store, StoreError};
 
 /// What a good backup holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,14 +38,14 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |source| StoreError::Io { path: path.to_owned(), source }
 }
 
-/// Creates an empty file only its owner may read and write.
-// TODO(privacy): switch to the store's private-file helper once it lands.
+/// Creates a new empty file only its owner may read and write (`files`); one
+/// already there is an error, never written through.
 fn create_private(path: &Path) -> Result<(), StoreError> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    o.open(path).map(drop).map_err(io(path))
+    if files::create_private_file(path)? {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!("{} exists already; not written", path.display())))
+    }
 }
 
 /// Copies every page in one step (one read snapshot), retrying while the destination is busy.
@@ -126,8 +126,9 @@ impl Store {
     /// Writes a consistent copy of the database to `out` (0600), through a
     /// temporary file beside it, as one self-contained file (no WAL).
     pub fn backup_to(&self, out: &Path) -> Result<(), StoreError> {
+        files::check_target(out)?;
         if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(io(dir))?;
+            files::create_private_dir_all(dir)?;
         }
         let tmp = sibling(out, &format!(".partial-{}", std::process::id()));
         let _ = std::fs::remove_file(&tmp);

@@ -318,6 +318,6 @@ fn walking_mid_session_shows_that_walking_is_not_counted_and_keeps_the_count() {
     v.session.coach = Some(coach.view());
     let html = render(v);
     assert!(html.contains("You seem to be walking — sit or lie down to continue; walking is not counted"), "{html}");
-    assert!(html.contains("Rep 1 of 10"), "the reps before the walk are kept: {html}");
+    assert!(html.contains(">1 of 10</p>"), "the reps before the walk are kept: {html}");
     assert!(!html.contains("Pull your toes up") && !html.contains("Breathe normally."), "the cues wait: {html}");
 }
