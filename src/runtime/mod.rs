@@ -373,7 +373,7 @@ impl Runtime {
     }
 
     /// Recomputes Settings and asks the store for what Today, Progress and History show.
-    fn refresh(&mut self, now: Now) {
+    pub(super) fn refresh(&mut self, now: Now) {
         view_fill::settings(&mut self.view.settings, &self.plan);
         self.view.today.in_progress = self.running.is_some();
         reminders::fill(self, now);

@@ -70,7 +70,14 @@ impl Runtime {
             PatientCommand::SetVoice(on) => s.sound.voice = on,
             PatientCommand::SetTones(on) => s.sound.tones = on,
             PatientCommand::SetVolume(v) => s.sound.volume_pct = v.min(100),
-            PatientCommand::SetChartWidth(w) => self.view.progress.chart_width = w.clamp(CHART_WIDTH.0, CHART_WIDTH.1),
+            PatientCommand::SetChartWidth(w) => {
+                let w = w.clamp(CHART_WIDTH.0, CHART_WIDTH.1);
+                if self.view.progress.chart_width != w {
+                    self.view.progress.chart_width = w;
+                    // Redrawn for this width now, not at the next idle refresh.
+                    self.refresh(now);
+                }
+            }
             PatientCommand::Download { fhir } => self.job(StoreJob::Download { fhir }, now),
             PatientCommand::OpenExportFolder => self.job(StoreJob::OpenExportFolder, now),
         }
