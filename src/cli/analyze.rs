@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use crate::core::analysis::analyze;
 
-pub fn run(file: &Path, json: bool, trace_out: Option<&Path>) -> ExitCode {
+pub(super) fn run(file: &Path, json: bool, trace_out: Option<&Path>) -> ExitCode {
     let f = match File::open(file) {
         Ok(f) => f,
         Err(e) => {
@@ -72,7 +72,7 @@ fn summary(out: &mut impl Write, res: &crate::core::analysis::AnalyzedCapture) -
 }
 
 /// Prints the peak resident memory of this process (VmHWM) on stderr.
-pub fn print_peak_memory() {
+pub(super) fn print_peak_memory() {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     match status.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
         Some(v) => eprintln!("peak memory: {}", v.trim()),

@@ -15,7 +15,7 @@ fn db_path(db: Option<&Path>) -> Result<std::path::PathBuf, Fail> {
     }
 }
 
-pub fn backup(db: Option<&Path>, out: &Path) -> Result<(), Fail> {
+pub(super) fn backup(db: Option<&Path>, out: &Path) -> Result<(), Fail> {
     (|| {
         // Not `open`: a session another process is recording is not a crash's.
         let store = Store::open(&db_path(db)?).map_err(|e| Fail::new(e.to_string(), 2))?;
@@ -25,7 +25,7 @@ pub fn backup(db: Option<&Path>, out: &Path) -> Result<(), Fail> {
     })()
 }
 
-pub fn restore_cmd(db: Option<&Path>, file: &Path) -> Result<(), Fail> {
+pub(super) fn restore_cmd(db: Option<&Path>, file: &Path) -> Result<(), Fail> {
     (|| {
         let current = db_path(db)?;
         let stamp = chrono::Local::now().format("%Y%m%dT%H%M%S").to_string();

@@ -33,7 +33,7 @@ fn seconds_arg(seconds: f64) -> Result<Duration, Fail> {
     }
 }
 
-pub fn scan(seconds: f64, json: bool) -> Result<(), Fail> {
+pub(super) fn scan(seconds: f64, json: bool) -> Result<(), Fail> {
     let listen = seconds_arg(seconds)?;
     let found = block_on(async {
         let mut link = BleLink::new().await?;
@@ -56,7 +56,7 @@ pub fn scan(seconds: f64, json: bool) -> Result<(), Fail> {
     Ok(())
 }
 
-pub fn record(device: Option<&str>, seconds: f64, out: &Path, side: Option<Side>) -> Result<(), Fail> {
+pub(super) fn record(device: Option<&str>, seconds: f64, out: &Path, side: Option<Side>) -> Result<(), Fail> {
     let length = seconds_arg(seconds)?;
     let (n, name) = block_on(record_async(device, length, out, side))??;
     println!("recorded {n} notifications from {name} to {}", out.display());

@@ -10,7 +10,11 @@ use super::store::open;
 use super::Fail;
 use crate::runtime::reminders::daemon::{self, Clock};
 
-pub fn run(db: Option<&Path>, install: bool, now: Option<chrono::DateTime<chrono::FixedOffset>>) -> Result<(), Fail> {
+pub(super) fn run(
+    db: Option<&Path>,
+    install: bool,
+    now: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> Result<(), Fail> {
     if install {
         return install_units(db);
     }

@@ -19,7 +19,7 @@ use crate::core::plan::SessionStatus;
 use crate::sensor::capture::{CaptureReader, Record, Side};
 use crate::store::{EndSession, NewSession, SessionId, Store};
 
-pub fn run(db: Option<&Path>, file: &Path, speed: f64, side: Option<Side>) -> Result<(), Fail> {
+pub(super) fn run(db: Option<&Path>, file: &Path, speed: f64, side: Option<Side>) -> Result<(), Fail> {
     replay(db, file, speed, side)
 }
 

@@ -12,9 +12,9 @@ use super::Fail;
 use crate::chart;
 
 /// Weeks of ROM trend shown before and including the reported week.
-pub const TREND_WEEKS: u32 = 8;
+pub(super) const TREND_WEEKS: u32 = 8;
 
-pub fn run(db: Option<&Path>, week: IsoWeek, out: &Path, today_arg: Option<NaiveDate>) -> Result<(), Fail> {
+pub(super) fn run(db: Option<&Path>, week: IsoWeek, out: &Path, today_arg: Option<NaiveDate>) -> Result<(), Fail> {
     {
         let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         let png = match ext.as_deref() {

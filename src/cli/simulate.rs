@@ -10,7 +10,11 @@ use serde_json::Value;
 use crate::core::sim::{simulate, Scenario};
 
 /// The scenario from a preset, overlaid by the keys of a scenario file, then the seed.
-pub fn load_scenario(preset: Option<&str>, file_text: Option<&str>, seed: Option<u64>) -> Result<Scenario, String> {
+pub(super) fn load_scenario(
+    preset: Option<&str>,
+    file_text: Option<&str>,
+    seed: Option<u64>,
+) -> Result<Scenario, String> {
     let base = match preset {
         // the random conditions are drawn from the seed asked for
         Some("random") => Scenario::random(seed.unwrap_or(1)),
@@ -42,7 +46,7 @@ pub fn load_scenario(preset: Option<&str>, file_text: Option<&str>, seed: Option
     Ok(s)
 }
 
-pub fn run(
+pub(super) fn run(
     seed: Option<u64>,
     scenario: Option<&Path>,
     preset: Option<&str>,

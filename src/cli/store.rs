@@ -69,7 +69,7 @@ pub(super) fn pick_side(arg: Option<Side>, header: &CaptureHeader, plan: &Plan) 
 }
 
 /// Options of `anklepump import`.
-pub struct ImportArgs {
+pub(super) struct ImportArgs {
     pub file: PathBuf,
     pub side: Option<Side>,
     pub at: Option<DateTime<chrono::FixedOffset>>,
@@ -79,7 +79,7 @@ pub struct ImportArgs {
     pub notes: String,
 }
 
-pub fn import(db: Option<&Path>, a: ImportArgs) -> Result<(), Fail> {
+pub(super) fn import(db: Option<&Path>, a: ImportArgs) -> Result<(), Fail> {
     let name = a.file.display().to_string();
     let f = super::input::open_regular(&a.file, "; nothing stored")?;
     let mtime = f.metadata().and_then(|m| m.modified()).ok();
@@ -160,7 +160,7 @@ struct HistoryJson {
     sessions: Vec<SessionWithReps>,
 }
 
-pub fn history(db: Option<&Path>, json: bool, week: Option<chrono::IsoWeek>) -> Result<(), Fail> {
+pub(super) fn history(db: Option<&Path>, json: bool, week: Option<chrono::IsoWeek>) -> Result<(), Fail> {
     let (store, recovered) = open_for_reading(db)?;
     let plan = store.plan()?;
     let sessions = match week {
@@ -219,7 +219,7 @@ fn write_week(out: &mut impl Write, w: &WeekAdherence, band: DayBand) -> std::io
     }
 }
 
-pub fn export(db: Option<&Path>, csv: Option<&Path>, fhir: Option<&Path>) -> Result<(), Fail> {
+pub(super) fn export(db: Option<&Path>, csv: Option<&Path>, fhir: Option<&Path>) -> Result<(), Fail> {
     {
         let (store, _) = open_for_reading(db)?;
         if let Some(dir) = csv {
@@ -235,7 +235,7 @@ pub fn export(db: Option<&Path>, csv: Option<&Path>, fhir: Option<&Path>) -> Res
 }
 
 /// Options of `anklepump plan`.
-pub struct PlanArgs {
+pub(super) struct PlanArgs {
     pub preset: Option<Preset>,
     pub sides: Option<Sides>,
     pub reps: Option<u32>,
@@ -244,7 +244,7 @@ pub struct PlanArgs {
     pub reminders: Option<Vec<chrono::NaiveTime>>,
 }
 
-pub fn plan(db: Option<&Path>, a: PlanArgs) -> Result<(), Fail> {
+pub(super) fn plan(db: Option<&Path>, a: PlanArgs) -> Result<(), Fail> {
     {
         let (mut store, _) = open(db)?;
         let mut plan = store.plan()?;

@@ -9,13 +9,13 @@ use crate::core::plan::{parse_iso_week, DayBand};
 use crate::sensor::capture::Side;
 
 /// How far back a session, a week or a date may lie.
-pub const PAST_YEARS: i32 = 100;
+pub(super) const PAST_YEARS: i32 = 100;
 /// How far ahead a session's start may lie (clock skew, time zones).
-pub const FUTURE_DAYS: i64 = 2;
+pub(super) const FUTURE_DAYS: i64 = 2;
 /// How far ahead a week or a date may lie (planning, reports).
-pub const FUTURE_YEARS: i32 = 10;
+pub(super) const FUTURE_YEARS: i32 = 10;
 /// `replay-session --speed`: 0 (as fast as possible) or within this range.
-pub const SPEED_RANGE: std::ops::RangeInclusive<f64> = 0.01..=10_000.0;
+pub(super) const SPEED_RANGE: std::ops::RangeInclusive<f64> = 0.01..=10_000.0;
 
 fn years_around(today: NaiveDate) -> std::ops::RangeInclusive<i32> {
     today.year() - PAST_YEARS..=today.year() + FUTURE_YEARS

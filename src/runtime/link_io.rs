@@ -19,7 +19,7 @@ use crate::sensor::protocol::SensorConfig;
 
 /// What became of a link operation.
 #[derive(Debug)]
-pub enum LinkDone {
+pub(super) enum LinkDone {
     Scanned(Result<Vec<Found>, LinkError>),
     /// `events`: the new link's event stream.
     Connected {
@@ -152,7 +152,7 @@ impl LinkIo {
 }
 
 /// The link task: performs `effects` in order until the channel closes.
-pub async fn run(cfg: RuntimeConfig, mut effects: UnboundedReceiver<Effect>, done: UnboundedSender<LinkDone>) {
+pub(super) async fn run(cfg: RuntimeConfig, mut effects: UnboundedReceiver<Effect>, done: UnboundedSender<LinkDone>) {
     let mut io = LinkIo { cfg, ble: None, demo: None, on_demo: false, sessions: 0 };
     while let Some(effect) = effects.recv().await {
         if let Some(d) = io.perform(effect).await {

@@ -11,7 +11,7 @@ const DAY_START_H: u32 = 8;
 const DAY_END_H: u32 = 20;
 
 /// From the plan's reminder times.
-pub fn next_reminder(now: NaiveDateTime, done_today: u32, band: (u32, u32), reminders: &[NaiveTime]) -> NextDue {
+pub(super) fn next_reminder(now: NaiveDateTime, done_today: u32, band: (u32, u32), reminders: &[NaiveTime]) -> NextDue {
     if done_today >= band.1.max(1) {
         return NextDue::Tomorrow;
     }
@@ -26,7 +26,12 @@ pub fn next_reminder(now: NaiveDateTime, done_today: u32, band: (u32, u32), remi
 }
 
 /// Sessions spaced evenly by the band after today's latest (`last_today`, local start time).
-pub fn next_due(now: NaiveDateTime, done_today: u32, band: (u32, u32), last_today: Option<NaiveTime>) -> NextDue {
+pub(super) fn next_due(
+    now: NaiveDateTime,
+    done_today: u32,
+    band: (u32, u32),
+    last_today: Option<NaiveTime>,
+) -> NextDue {
     if done_today >= band.1.max(1) {
         return NextDue::Tomorrow;
     }

@@ -8,7 +8,7 @@ use super::Now;
 use crate::core::plan::Plan;
 use crate::core::words::summary::Previous;
 
-pub fn settings(v: &mut SettingsView, plan: &Plan) {
+pub(super) fn settings(v: &mut SettingsView, plan: &Plan) {
     v.preset = plan.preset;
     v.band = (plan.sessions_per_day.min, plan.sessions_per_day.max);
     v.reps = plan.reps_per_session;
@@ -42,7 +42,7 @@ fn patient(v: &mut AppView, plan: &Plan, today: chrono::NaiveDate) {
     }
 }
 
-pub fn from_store(v: &mut AppView, read: StoreRead, plan: &Plan, now: Now, running: bool) {
+pub(super) fn from_store(v: &mut AppView, read: StoreRead, plan: &Plan, now: Now, running: bool) {
     let today = now.local.date();
     let band = (plan.sessions_per_day.min, plan.sessions_per_day.max);
     match read.history {

@@ -15,9 +15,9 @@ use crate::core::plan::{local_date, Preset, SessionStatus};
 use crate::core::reps::Rep;
 use crate::sensor::capture::Side;
 
-pub const SESSIONS_HEADER: &str = "id,start_utc,start_offset_s,end_utc,end_offset_s,local_date,side,preset,\
+pub(super) const SESSIONS_HEADER: &str = "id,start_utc,start_offset_s,end_utc,end_offset_s,local_date,side,preset,\
 planned_reps,done_reps,hold_s,status,pain_before,pain_after,notes,capture_file,sensor_id";
-pub const REPS_HEADER: &str = "session_id,rep_index,start_s,end_s,peak_dorsi_deg,peak_plantar_deg,rom_deg,\
+pub(super) const REPS_HEADER: &str = "session_id,rep_index,start_s,end_s,peak_dorsi_deg,peak_plantar_deg,rom_deg,\
 hold_dorsi_s,hold_plantar_s,detected_s";
 
 /// A row of `reps.csv`.
@@ -72,7 +72,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 }
 
 /// `sessions.csv` text.
-pub fn sessions_csv(sessions: &[SessionRecord]) -> String {
+pub(super) fn sessions_csv(sessions: &[SessionRecord]) -> String {
     let mut out = format!("{SESSIONS_HEADER}\n");
     for s in sessions {
         let cols = [
@@ -101,7 +101,7 @@ pub fn sessions_csv(sessions: &[SessionRecord]) -> String {
 }
 
 /// `reps.csv` text.
-pub fn reps_csv(reps: &[CsvRep]) -> String {
+pub(super) fn reps_csv(reps: &[CsvRep]) -> String {
     let mut out = format!("{REPS_HEADER}\n");
     for c in reps {
         let r = &c.rep;

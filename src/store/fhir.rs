@@ -24,7 +24,7 @@ const LOINC: &str = "http://loinc.org";
 const SNOMED: &str = "http://snomed.info/sct";
 const CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 /// Local code system for what LOINC has no code for.
-pub const LOCAL_CODES: &str = "https://anklepump.app/fhir/CodeSystem/ankle-pump";
+pub(super) const LOCAL_CODES: &str = "https://anklepump.app/fhir/CodeSystem/ankle-pump";
 
 /// A UUID (RFC 9562 version 8, name-derived) for a stable `urn:uuid:` id.
 fn uuid_for(name: &str) -> String {

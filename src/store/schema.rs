@@ -6,7 +6,7 @@
 use rusqlite_migration::{Migrations, M};
 
 /// `PRAGMA application_id` of AnklePump databases ("ANKP").
-pub const APPLICATION_ID: i32 = 0x414E_4B50;
+pub(super) const APPLICATION_ID: i32 = 0x414E_4B50;
 
 /// v1: sensors, the plan, sessions and reps.
 const V1: &str = "
@@ -98,12 +98,12 @@ FROM (SELECT lower(hex(randomblob(16))) AS h);
 const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)];
 
 /// Every migration, oldest first.
-pub fn migrations() -> Migrations<'static> {
+pub(super) fn migrations() -> Migrations<'static> {
     Migrations::from_slice(MIGRATIONS)
 }
 
 /// The schema version this build writes.
-pub const LATEST: usize = MIGRATIONS.len();
+pub(super) const LATEST: usize = MIGRATIONS.len();
 
 #[cfg(test)]
 mod tests {

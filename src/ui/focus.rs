@@ -17,7 +17,7 @@ const GAUGE_MIN: f64 = -60.0;
 const GAUGE_MAX: f64 = 40.0;
 
 /// "Left foot".
-pub fn foot_name(s: Side) -> &'static str {
+pub(super) fn foot_name(s: Side) -> &'static str {
     match s {
         Side::Left => "Left foot",
         Side::Right => "Right foot",

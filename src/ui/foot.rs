@@ -18,7 +18,7 @@ const ARROW_R: f64 = 124.0;
 const ON_TARGET_DEG: f64 = 6.0;
 
 /// The target angle of a step (toes up positive), from the gauge's targets.
-pub fn target_deg(step: Step, up: f64, down: f64) -> f64 {
+pub(super) fn target_deg(step: Step, up: f64, down: f64) -> f64 {
     match step {
         Step::PullUp | Step::HoldUp => up,
         Step::PointDown | Step::HoldDown => -down,

@@ -59,7 +59,7 @@ pub fn EndOfSession(session: SessionView, next_due: String, send: EventHandler<C
 }
 
 /// "Next session: at 14:30" / "Next session: tomorrow".
-pub fn next_line(next_due: &str) -> String {
+pub(super) fn next_line(next_due: &str) -> String {
     match next_due {
         "" => String::new(),
         "now" => "Next session: whenever you are ready.".into(),

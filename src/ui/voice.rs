@@ -15,7 +15,7 @@ use crate::runtime::view::{SessionStage, SessionView, SoundSettings};
 const CUES_JS: &str = include_str!("../../assets/cues.js");
 
 /// The voice's view of a session.
-pub fn cue_state(s: &SessionView) -> CueState {
+pub(super) fn cue_state(s: &SessionView) -> CueState {
     let coach = s.coach.as_ref();
     let ended = |phase| CueState {
         phase,
@@ -37,7 +37,7 @@ pub fn cue_state(s: &SessionView) -> CueState {
 }
 
 /// The script that plays `sounds` with these settings.
-pub fn play_script(sounds: &[Sound], settings: SoundSettings) -> String {
+pub(super) fn play_script(sounds: &[Sound], settings: SoundSettings) -> String {
     let list = serde_json::to_string(sounds).unwrap_or_else(|_| "[]".into());
     let opts = serde_json::json!({ "voice": settings.voice, "tones": settings.tones, "volume": settings.volume_pct });
     format!("{CUES_JS}\nwindow.anklePumpCues.play({list}, {opts});")

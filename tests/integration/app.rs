@@ -9,7 +9,7 @@ use anklepump::runtime::view::AppView;
 use anklepump::runtime::{Command, Hub, RuntimeConfig, Updates, ViewHandle};
 
 /// One view of a hub.
-pub struct App {
+pub(crate) struct App {
     pub hub: Hub,
     handle: ViewHandle,
     updates: Updates,
@@ -19,12 +19,12 @@ pub struct App {
 
 impl App {
     /// Starts a hub and attaches a first view.
-    pub async fn start(cfg: RuntimeConfig) -> App {
+    pub(crate) async fn start(cfg: RuntimeConfig) -> App {
         App::attach(Hub::start(cfg)).await
     }
 
     /// A view of `hub` (a second tab, a reload).
-    pub async fn attach(hub: Hub) -> App {
+    pub(crate) async fn attach(hub: Hub) -> App {
         let (handle, mut updates) = hub.attach();
         let mut view = AppView::default();
         updates.apply(&mut view);
@@ -34,21 +34,21 @@ impl App {
     }
 
     /// Applies what the hub published meanwhile.
-    pub async fn settle(&mut self) -> &AppView {
+    pub(crate) async fn settle(&mut self) -> &AppView {
         tokio::time::sleep(Duration::from_millis(50)).await;
         self.updates.apply(&mut self.view);
         &self.view
     }
 
     /// Sends a command and lets the hub act on it.
-    pub async fn cmd(&mut self, c: Command) -> &AppView {
+    pub(crate) async fn cmd(&mut self, c: Command) -> &AppView {
         self.handle.send(c);
         self.settle().await
     }
 
     /// Every update until the view satisfies `done` (which sees each one, in
     /// order); panics after `within`.
-    pub async fn until(&mut self, within: Duration, mut done: impl FnMut(&AppView) -> bool) -> &AppView {
+    pub(crate) async fn until(&mut self, within: Duration, mut done: impl FnMut(&AppView) -> bool) -> &AppView {
         let end = tokio::time::Instant::now() + within;
         self.updates.apply(&mut self.view);
         if done(&self.view) {
@@ -75,12 +75,12 @@ impl App {
     }
 
     /// Closes this view only (a tab closed); the hub goes on.
-    pub fn close(self) -> Hub {
+    pub(crate) fn close(self) -> Hub {
         self.hub
     }
 
     /// Closes the app: the view detaches and the hub ends (its database closed).
-    pub async fn quit(self) {
+    pub(crate) async fn quit(self) {
         let App { hub, handle, .. } = self;
         drop(handle);
         let _ = tokio::time::timeout(Duration::from_secs(10), hub.shutdown()).await;

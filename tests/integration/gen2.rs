@@ -19,12 +19,12 @@ use anklepump::sensor::capture::{format_header, format_record};
 use anklepump::sensor::protocol::{ImuPacket, RawSample, SensorConfig};
 
 use body::{Imu, Leg};
-pub use cases::matrix;
+pub(crate) use cases::matrix;
 use motion::Motion;
-pub use motion::MotionSpec;
+pub(crate) use motion::MotionSpec;
 
 /// A standard normal deviate.
-pub fn gauss(rng: &mut ChaCha8Rng) -> f64 {
+pub(crate) fn gauss(rng: &mut ChaCha8Rng) -> f64 {
     let u1: f64 = 1.0 - rng.random::<f64>();
     let u2: f64 = rng.random();
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
@@ -32,7 +32,7 @@ pub fn gauss(rng: &mut ChaCha8Rng) -> f64 {
 
 /// Everything about one capture of the second generator.
 #[derive(Debug, Clone)]
-pub struct Case {
+pub(crate) struct Case {
     pub name: String,
     pub seed: u64,
     pub motion: MotionSpec,
@@ -53,7 +53,7 @@ pub struct Case {
 }
 
 /// The capture's text and its truth.
-pub struct Made {
+pub(crate) struct Made {
     pub apcap: String,
     pub truth: Value,
 }
@@ -91,7 +91,7 @@ fn r3(x: f64) -> f64 {
 }
 
 /// Makes the capture of `case`.
-pub fn make(case: &Case) -> Made {
+pub(crate) fn make(case: &Case) -> Made {
     let rng = &mut ChaCha8Rng::seed_from_u64(case.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x5eed);
     let m = Motion::plan(&case.motion, rng);
     let leg = Leg::new(rng, case.foot_pitch_deg, case.full3d);

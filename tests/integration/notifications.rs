@@ -13,7 +13,7 @@ use crate::bluez::Bus;
 
 /// One notification as the service received it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Shown {
+pub(crate) struct Shown {
     pub app_name: String,
     pub summary: String,
     pub body: String,
@@ -57,7 +57,7 @@ impl Service {
 }
 
 /// The stand-in: its bus address and what it was asked to show.
-pub struct NotifyStandIn {
+pub(crate) struct NotifyStandIn {
     rt: Option<tokio::runtime::Runtime>,
     _conn: zbus::Connection,
     shown: Log,
@@ -65,7 +65,7 @@ pub struct NotifyStandIn {
 }
 
 impl NotifyStandIn {
-    pub fn start() -> NotifyStandIn {
+    pub(crate) fn start() -> NotifyStandIn {
         let bus = Bus::start();
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("rt");
         let shown: Log = Arc::default();
@@ -84,7 +84,7 @@ impl NotifyStandIn {
         NotifyStandIn { rt: Some(rt), _conn: conn, shown, bus }
     }
 
-    pub fn shown(&self) -> Vec<Shown> {
+    pub(crate) fn shown(&self) -> Vec<Shown> {
         self.shown.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }

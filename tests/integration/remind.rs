@@ -33,7 +33,7 @@ fn rep(i: u32) -> Rep {
 }
 
 /// A session of 2 planned reps at `at` (UTC), ended with `status` after `done` reps.
-pub fn add_session(store: &mut Store, at: &str, done: u32, status: SessionStatus) {
+pub(crate) fn add_session(store: &mut Store, at: &str, done: u32, status: SessionStatus) {
     let start: DateTime<Utc> = at.parse().expect("time");
     let new = NewSession {
         start_utc: start,

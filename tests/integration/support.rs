@@ -8,28 +8,28 @@ use std::process::{Command, Output};
 use anklepump::core::reps::Rep;
 
 /// `shared/` beside the repository (CI clones main with shared/ next to it).
-pub fn shared_dir() -> PathBuf {
+pub(crate) fn shared_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("shared")
 }
 
-pub fn traces_dir() -> PathBuf {
+pub(crate) fn traces_dir() -> PathBuf {
     shared_dir().join("traces")
 }
 
 /// A published capture; panics (naming it) when it is missing.
-pub fn trace(name: &str) -> PathBuf {
+pub(crate) fn trace(name: &str) -> PathBuf {
     let p = traces_dir().join(name);
     assert!(p.exists(), "{} is missing: the published captures belong in ../shared/traces", p.display());
     p
 }
 
 /// Runs the built `anklepump` binary with `args`.
-pub fn anklepump(args: &[&str]) -> Output {
+pub(crate) fn anklepump(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_anklepump")).args(args).output().expect("run anklepump")
 }
 
 /// Runs `anklepump --db DB ARGS…` in UTC.
-pub fn anklepump_db(db: &Path, args: &[&str]) -> Output {
+pub(crate) fn anklepump_db(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_anklepump"))
         .arg("--db")
         .arg(db)
@@ -40,13 +40,13 @@ pub fn anklepump_db(db: &Path, args: &[&str]) -> Output {
 }
 
 /// Its stdout; panics with its stderr when it failed.
-pub fn ok(out: &Output) -> String {
+pub(crate) fn ok(out: &Output) -> String {
     assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// The `i`-th of a run of plausible reps, 10 s apart.
-pub fn rep(i: u32) -> Rep {
+pub(crate) fn rep(i: u32) -> Rep {
     let f = f64::from(i);
     Rep {
         start_s: f * 10.0,

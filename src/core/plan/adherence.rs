@@ -184,10 +184,10 @@ mod iso_week_serde {
     use chrono::IsoWeek;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(w: &IsoWeek, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(w: &IsoWeek, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&super::super::format_iso_week(*w))
     }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<IsoWeek, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<IsoWeek, D::Error> {
         let s = String::deserialize(d)?;
         super::super::parse_iso_week(&s).ok_or_else(|| serde::de::Error::custom(format!("bad ISO week {s:?}")))
     }

@@ -5,8 +5,8 @@
 //! the protocol. Each test adds its own sensor (unique name and address),
 //! so tests can share one bus.
 
-pub mod objects;
-pub mod sensor;
+pub(crate) mod objects;
+pub(crate) mod sensor;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -19,21 +19,21 @@ use zbus::zvariant::OwnedObjectPath;
 use zbus::Connection;
 
 use objects::{Adapter, Characteristic, Device, Service};
-pub use sensor::SensorSpec;
+pub(crate) use sensor::SensorSpec;
 use sensor::{lock, Kind, Shared, State};
 
 const ADAPTER: &str = "/org/bluez/hci0";
 
 /// A private dbus-daemon, killed when this is dropped or the test process
 /// exits (the wrapper shell kills it when its stdin closes).
-pub struct Bus {
+pub(crate) struct Bus {
     child: Child,
     stdin: Option<ChildStdin>,
     pub address: String,
 }
 
 impl Bus {
-    pub fn start() -> Bus {
+    pub(crate) fn start() -> Bus {
         let conf = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/integration/bluez/dbus-daemon.conf");
         let mut child = Command::new("sh")
             .arg("-c")
@@ -60,7 +60,7 @@ impl Drop for Bus {
 }
 
 /// The stand-in: bus + `org.bluez` service on its own runtime thread.
-pub struct StandIn {
+pub(crate) struct StandIn {
     rt: Option<tokio::runtime::Runtime>,
     conn: Connection,
     pub bus: Bus,
@@ -68,7 +68,7 @@ pub struct StandIn {
 
 /// A sensor on the stand-in, to steer and inspect from a test.
 #[derive(Clone)]
-pub struct SensorHandle {
+pub(crate) struct SensorHandle {
     st: Shared,
     conn: Connection,
     rt: tokio::runtime::Handle,
@@ -76,7 +76,7 @@ pub struct SensorHandle {
 
 impl StandIn {
     /// Starts a private bus and the stand-in (call from any thread).
-    pub fn start() -> StandIn {
+    pub(crate) fn start() -> StandIn {
         std::thread::spawn(|| {
             let bus = Bus::start();
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("rt");
@@ -105,7 +105,7 @@ impl StandIn {
     }
 
     /// Exports a sensor (or a decoy) and returns its handle.
-    pub fn add_sensor(&self, spec: SensorSpec) -> SensorHandle {
+    pub(crate) fn add_sensor(&self, spec: SensorSpec) -> SensorHandle {
         let dev_path = format!("{ADAPTER}/dev_{}", spec.address.replace(':', "_"));
         let st: Shared = std::sync::Arc::new(std::sync::Mutex::new(State::new(spec.clone(), dev_path.clone())));
         let conn = self.conn.clone();
@@ -205,7 +205,7 @@ async fn forget(conn: &Connection, st: &Shared) {
 impl SensorHandle {
     /// Drops the link now; the sensor is out of reach for `away`. With
     /// `forget_on_loss`, its objects vanish from BlueZ meanwhile.
-    pub fn drop_link(&self, away: Duration) {
+    pub(crate) fn drop_link(&self, away: Duration) {
         let (st, conn) = (self.st.clone(), self.conn.clone());
         let rt = self.rt.clone();
         std::thread::scope(|s| {
@@ -227,28 +227,28 @@ impl SensorHandle {
 
     /// The sensor reboots: the link drops for `away`, then its sequence
     /// number and clock restart.
-    pub fn reboot(&self, away: Duration) {
+    pub(crate) fn reboot(&self, away: Duration) {
         self.drop_link(away);
         lock(&self.st).clock = sensor::Clock::Rebooted;
     }
-    pub fn sent(&self) -> u64 {
+    pub(crate) fn sent(&self) -> u64 {
         lock(&self.st).sent
     }
-    pub fn malformed_sent(&self) -> u64 {
+    pub(crate) fn malformed_sent(&self) -> u64 {
         lock(&self.st).malformed_sent
     }
-    pub fn identifies(&self) -> u32 {
+    pub(crate) fn identifies(&self) -> u32 {
         lock(&self.st).identifies
     }
-    pub fn connects(&self) -> u32 {
+    pub(crate) fn connects(&self) -> u32 {
         lock(&self.st).connects
     }
-    pub fn streaming(&self) -> bool {
+    pub(crate) fn streaming(&self) -> bool {
         lock(&self.st).streaming
     }
     /// When the sensor came back after `drop_link`, and when its first
     /// notification after that went out.
-    pub fn resume_times(&self) -> (Option<tokio::time::Instant>, Option<tokio::time::Instant>) {
+    pub(crate) fn resume_times(&self) -> (Option<tokio::time::Instant>, Option<tokio::time::Instant>) {
         let s = lock(&self.st);
         (s.reappeared_at, s.first_after_reconnect)
     }
@@ -257,7 +257,7 @@ impl SensorHandle {
 /// The stand-in shared by the in-process btleplug tests. libdbus reads
 /// `DBUS_SYSTEM_BUS_ADDRESS` once per process, so there is one bus for all
 /// of them; it is set here, before any test touches btleplug.
-pub fn global() -> &'static StandIn {
+pub(crate) fn global() -> &'static StandIn {
     static GLOBAL: OnceLock<StandIn> = OnceLock::new();
     GLOBAL.get_or_init(|| {
         let s = StandIn::start();
@@ -272,7 +272,7 @@ pub fn global() -> &'static StandIn {
 }
 
 /// A published capture's notifications, (ms from the first, payload).
-pub fn trace(name: &str) -> (SensorConfig, Vec<(u64, Vec<u8>)>) {
+pub(crate) fn trace(name: &str) -> (SensorConfig, Vec<(u64, Vec<u8>)>) {
     // The published captures live in `shared/` beside the repository.
     let dir = std::env::var("ANKLEPUMP_TRACES")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/traces").to_string());

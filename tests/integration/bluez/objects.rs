@@ -15,7 +15,7 @@ use super::sensor::{changed, lock, notify, stream, Kind, Shared};
 
 #[derive(DBusError, Debug)]
 #[zbus(prefix = "org.bluez.Error")]
-pub enum BluezError {
+pub(crate) enum BluezError {
     Failed(String),
     InProgress(String),
     NotConnected(String),
@@ -26,7 +26,7 @@ fn att_refused() -> BluezError {
     BluezError::Failed("Operation failed with ATT error: 0x80".into())
 }
 
-pub struct Adapter {
+pub(crate) struct Adapter {
     pub powered: bool,
     pub discovering: bool,
 }
@@ -80,7 +80,7 @@ impl Adapter {
     }
 }
 
-pub struct Device {
+pub(crate) struct Device {
     pub st: Shared,
     pub adapter: OwnedObjectPath,
 }
@@ -194,7 +194,7 @@ impl Device {
     }
 }
 
-pub struct Service {
+pub(crate) struct Service {
     pub uuid: String,
     pub device: OwnedObjectPath,
 }
@@ -215,7 +215,7 @@ impl Service {
     }
 }
 
-pub struct Characteristic {
+pub(crate) struct Characteristic {
     pub st: Shared,
     pub kind: Kind,
     pub uuid: String,
@@ -371,4 +371,4 @@ impl Characteristic {
 }
 
 /// Battery level of the stand-in, percent.
-pub const BATTERY: u8 = 87;
+pub(crate) const BATTERY: u8 = 87;

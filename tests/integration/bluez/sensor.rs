@@ -14,7 +14,7 @@ use zbus::Connection;
 
 /// What the stand-in serves as one sensor.
 #[derive(Clone)]
-pub struct SensorSpec {
+pub(crate) struct SensorSpec {
     pub name: String,
     /// `AA:BB:CC:DD:EE:FF`.
     pub address: String,
@@ -41,7 +41,7 @@ pub struct SensorSpec {
 }
 
 impl SensorSpec {
-    pub fn aps(name: &str, address: &str, config: SensorConfig, records: Vec<(u64, Vec<u8>)>) -> Self {
+    pub(crate) fn aps(name: &str, address: &str, config: SensorConfig, records: Vec<(u64, Vec<u8>)>) -> Self {
         SensorSpec {
             name: name.into(),
             address: address.into(),
@@ -65,7 +65,7 @@ impl SensorSpec {
 
 /// The characteristics of the APS-1 profile.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub enum Kind {
+pub(crate) enum Kind {
     Manufacturer,
     Model,
     Serial,
@@ -79,7 +79,7 @@ pub enum Kind {
 
 /// The sensor's clock as the replay reports it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Clock {
+pub(crate) enum Clock {
     /// The capture's own sequence numbers and times.
     Original,
     /// Rebooted: the next payload restarts sequence and time.
@@ -88,7 +88,7 @@ pub enum Clock {
     Rebased(u16, u32),
 }
 
-pub struct State {
+pub(crate) struct State {
     pub spec: SensorSpec,
     pub config: SensorConfig,
     pub connected: bool,
@@ -113,14 +113,14 @@ pub struct State {
     pub first_after_reconnect: Option<Instant>,
 }
 
-pub type Shared = Arc<Mutex<State>>;
+pub(crate) type Shared = Arc<Mutex<State>>;
 
-pub fn lock(s: &Shared) -> MutexGuard<'_, State> {
+pub(crate) fn lock(s: &Shared) -> MutexGuard<'_, State> {
     s.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl State {
-    pub fn new(spec: SensorSpec, device_path: String) -> Self {
+    pub(crate) fn new(spec: SensorSpec, device_path: String) -> Self {
         State {
             config: spec.config,
             spec,
@@ -143,10 +143,10 @@ impl State {
             first_after_reconnect: None,
         }
     }
-    pub fn away(&self) -> bool {
+    pub(crate) fn away(&self) -> bool {
         self.away_until.is_some_and(|t| Instant::now() < t)
     }
-    pub fn status(&self) -> Vec<u8> {
+    pub(crate) fn status(&self) -> Vec<u8> {
         Status { streaming: self.streaming, charging: false, worn: true }.encode().to_vec()
     }
     /// Replay position in capture ms.
@@ -155,7 +155,7 @@ impl State {
     }
     /// Start: the replay clock starts (first time) or skips what was "sent"
     /// while the link was down.
-    pub fn start(&mut self) -> u64 {
+    pub(crate) fn start(&mut self) -> u64 {
         if self.origin.is_none() {
             self.origin = Some(Instant::now());
         } else {
@@ -188,7 +188,7 @@ impl State {
 }
 
 /// Emits `PropertiesChanged(iface, {name: value})` on `path`.
-pub async fn changed(conn: &Connection, path: &str, iface: &'static str, props: Vec<(&'static str, Value<'_>)>) {
+pub(crate) async fn changed(conn: &Connection, path: &str, iface: &'static str, props: Vec<(&'static str, Value<'_>)>) {
     let Ok(emitter) = SignalEmitter::new(conn, path.to_string()) else { return };
     let props: HashMap<&str, Value<'_>> = props.into_iter().collect();
     let name = zbus::names::InterfaceName::from_static_str_unchecked(iface);
@@ -197,12 +197,12 @@ pub async fn changed(conn: &Connection, path: &str, iface: &'static str, props: 
 
 /// A characteristic value notification (what BlueZ turns a notification or
 /// indication into).
-pub async fn notify(conn: &Connection, path: &str, value: Vec<u8>) {
+pub(crate) async fn notify(conn: &Connection, path: &str, value: Vec<u8>) {
     changed(conn, path, "org.bluez.GattCharacteristic1", vec![("Value", Value::from(value))]).await;
 }
 
 /// Streams the replay while this Start's generation lasts.
-pub async fn stream(st: Shared, conn: Connection, generation: u64) {
+pub(crate) async fn stream(st: Shared, conn: Connection, generation: u64) {
     let mut every = 0u32;
     loop {
         let (due, imu_path, wait, malformed_every) = {
@@ -253,7 +253,7 @@ pub async fn stream(st: Shared, conn: Connection, generation: u64) {
 }
 
 /// The link drops now; the sensor is out of reach for `away`.
-pub async fn drop_link(st: &Shared, conn: &Connection, away: Duration) {
+pub(crate) async fn drop_link(st: &Shared, conn: &Connection, away: Duration) {
     let path = {
         let mut s = lock(st);
         s.connected = false;

@@ -22,7 +22,7 @@ fn rot(axis: Vector3<f64>, deg: f64) -> UnitQuaternion<f64> {
 
 /// Where the leg is and how the sensor sits on it.
 #[derive(Debug, Clone)]
-pub struct Leg {
+pub(super) struct Leg {
     /// Foot → world at neutral.
     foot0: UnitQuaternion<f64>,
     /// Ankle flexion axis, foot frame (dorsiflexion positive).
@@ -37,7 +37,7 @@ pub struct Leg {
 
 impl Leg {
     /// `foot_pitch_deg`: 0 with the foot flat (seated), −90 with the toes to the ceiling (lying).
-    pub fn new(rng: &mut ChaCha8Rng, foot_pitch_deg: f64, full3d: bool) -> Leg {
+    pub(super) fn new(rng: &mut ChaCha8Rng, foot_pitch_deg: f64, full3d: bool) -> Leg {
         let yaw = rng.random_range(-15.0..15.0);
         // Foot frame: x to the toes, y to the left, z out of the dorsum.
         let foot0 = rot(Vector3::z(), yaw) * rot(Vector3::y(), foot_pitch_deg);
@@ -63,7 +63,7 @@ impl Leg {
     }
 
     /// Ideal readings at `t`: specific force (g) and angular rate (deg/s), sensor frame.
-    pub fn ideal(&self, m: &Motion, t: f64) -> (Vector3<f64>, Vector3<f64>) {
+    pub(super) fn ideal(&self, m: &Motion, t: f64) -> (Vector3<f64>, Vector3<f64>) {
         let (foot, _) = self.foot(m, t);
         let d = |f: &dyn Fn(f64) -> f64, h: f64| (f(t + h) - f(t - h)) / (2.0 * h);
         let (ang_rate, shift_rate) = (d(&|x| m.angle(x), 1e-4), d(&|x| m.shift_deg(x), 1e-4));
@@ -80,7 +80,7 @@ impl Leg {
 
 /// One sensor's errors.
 #[derive(Debug, Clone)]
-pub struct Imu {
+pub(super) struct Imu {
     acc_m: Matrix3<f64>,
     gyr_m: Matrix3<f64>,
     acc_bias: Vector3<f64>,
@@ -101,7 +101,7 @@ fn misalign(rng: &mut ChaCha8Rng, scale: f64, cross: f64) -> Matrix3<f64> {
 }
 
 impl Imu {
-    pub fn new(rng: &mut ChaCha8Rng, bias_dps: f64, range_g: f64, range_dps: f64) -> Imu {
+    pub(super) fn new(rng: &mut ChaCha8Rng, bias_dps: f64, range_g: f64, range_dps: f64) -> Imu {
         let mut v = |m: f64| Vector3::new(rng.random_range(-m..m), rng.random_range(-m..m), rng.random_range(-m..m));
         let (acc_bias, gyr_bias, gyr_warm) = (v(0.025), v(bias_dps), v(0.4));
         Imu {
@@ -119,7 +119,7 @@ impl Imu {
     }
 
     /// Raw counts for ideal readings at sensor-on time `t`.
-    pub fn measure(&self, rng: &mut ChaCha8Rng, t: f64, acc: Vector3<f64>, w: Vector3<f64>) -> [i16; 6] {
+    pub(super) fn measure(&self, rng: &mut ChaCha8Rng, t: f64, acc: Vector3<f64>, w: Vector3<f64>) -> [i16; 6] {
         let bias = self.gyr_bias + self.gyr_warm * (1.0 - (-t / self.warm_tau).exp());
         let a = self.acc_m * acc + self.acc_bias;
         let g = self.gyr_m * w + bias;

@@ -112,6 +112,6 @@ fn case(i: u64) -> Case {
 }
 
 /// The 40 cases.
-pub fn matrix() -> Vec<Case> {
+pub(crate) fn matrix() -> Vec<Case> {
     (0..40).map(case).collect()
 }

@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 
 /// How one stroke moves from its start to its end (s ∈ [0, 1] → [0, 1]).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Profile {
+pub(super) enum Profile {
     Cosine,
     /// Raised cosine of s^k: k < 1 starts fast and creeps in, k > 1 starts slow.
     Skewed(f64),
@@ -49,7 +49,7 @@ struct Stroke {
 
 /// What the person does.
 #[derive(Debug, Clone)]
-pub struct MotionSpec {
+pub(crate) struct MotionSpec {
     pub calib_s: f64,
     pub sets: Vec<u32>,
     pub rest_s: f64,
@@ -76,7 +76,7 @@ pub struct MotionSpec {
 
 /// The planned motion, as pure functions of time.
 #[derive(Debug, Clone)]
-pub struct Motion {
+pub(super) struct Motion {
     strokes: Vec<Stroke>,
     tremor: Vec<(f64, f64, f64)>,
     /// True rep spans.
@@ -217,7 +217,7 @@ fn crossing(s: &Stroke) -> f64 {
 }
 
 impl Motion {
-    pub fn plan(spec: &MotionSpec, rng: &mut ChaCha8Rng) -> Motion {
+    pub(super) fn plan(spec: &MotionSpec, rng: &mut ChaCha8Rng) -> Motion {
         let mut b = Builder { spec, rng, strokes: Vec::new(), reps: Vec::new(), rests: Vec::new() };
         b.stay(spec.calib_s, 0.0);
         for (i, &n) in spec.sets.iter().enumerate() {
@@ -238,7 +238,7 @@ impl Motion {
     }
 
     /// Ankle angle (deg, toes up positive) at `t`.
-    pub fn angle(&self, t: f64) -> f64 {
+    pub(super) fn angle(&self, t: f64) -> f64 {
         let i = self.strokes.partition_point(|s| s.t1 < t).min(self.strokes.len().saturating_sub(1));
         let Some(s) = self.strokes.get(i) else { return 0.0 };
         let x = ((t - s.t0) / (s.t1 - s.t0)).clamp(0.0, 1.0);
@@ -249,7 +249,7 @@ impl Motion {
     }
 
     /// How far (deg) the whole leg has turned about the knee at `t`.
-    pub fn shift_deg(&self, t: f64) -> f64 {
+    pub(super) fn shift_deg(&self, t: f64) -> f64 {
         match self.shift {
             Some((a, z, deg)) => deg * Profile::Cosine.at((t - a) / (z - a)),
             None => 0.0,
