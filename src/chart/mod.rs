@@ -89,6 +89,10 @@ struct Layout {
 
 /// Text is never smaller than this on screen, CSS px.
 pub const MIN_TEXT_PX: f64 = 13.0;
+/// plotters' SVG backend writes `font-size` as the font's size divided by
+/// 1.24 (its em box), so a size asked of plotters is this much larger than
+/// what the browser draws.
+const SVG_FONT_EM: f64 = 1.24;
 /// Below this width the chart drops its title and shortens its labels.
 const NARROW_PX: u32 = 700;
 
@@ -107,7 +111,7 @@ impl Layout {
 
     /// A font size given for the 1200 px print layout, for this layout.
     fn px(&self, print: u32) -> u32 {
-        (print as f64 * self.scale).max(MIN_TEXT_PX).round() as u32
+        (print as f64 * self.scale).max(MIN_TEXT_PX * SVG_FONT_EM).ceil() as u32
     }
 }
 

@@ -109,3 +109,16 @@ fn write_sample() {
     std::fs::write("target/weekly-sample.svg", weekly_svg(&sample_report()).expect("svg")).expect("write");
     std::fs::write("target/weekly-sample.png", weekly_png(&sample_report()).expect("png")).expect("write");
 }
+
+#[test]
+fn drawn_for_a_phone_its_text_is_at_least_the_minimum_on_screen() {
+    for width in [300, 326, 390, 700, 1100] {
+        let svg = weekly_svg_for_width(&sample_report(), width).expect("svg");
+        let sizes: Vec<f64> =
+            svg.split("font-size=\"").skip(1).filter_map(|rest| rest.split('"').next()?.parse().ok()).collect();
+        assert!(sizes.len() > 5, "text drawn at {width} px");
+        let smallest = sizes.iter().copied().fold(f64::INFINITY, f64::min);
+        // Drawn at the screen's width: a viewBox unit is a CSS px.
+        assert!(smallest >= 12.0, "smallest text {smallest:.1} px at {width} px");
+    }
+}
