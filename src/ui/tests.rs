@@ -16,7 +16,8 @@ fn Wrap(view: AppView) -> Element {
     rsx! { Shell { view, send: move |_| {} } }
 }
 
-fn render(view: AppView) -> String {
+/// The whole app shell for `view`, as HTML (shared with `tests_patient`).
+pub(super) fn render(view: AppView) -> String {
     let mut dom = VirtualDom::new_with_props(Wrap, WrapProps { view });
     dom.rebuild_in_place();
     dioxus_ssr::render(&dom)

@@ -3,25 +3,14 @@
 //! view and the Settings messages beside their controls.
 
 use chrono::NaiveDate;
-use dioxus::prelude::*;
 
-use super::Shell;
 use crate::core::coach::{CoachView, Step};
 use crate::core::reps::Rep;
 use crate::core::words::summary::Previous;
 use crate::runtime::view::*;
 use crate::sensor::capture::Side;
 
-#[component]
-fn Wrap(view: AppView) -> Element {
-    rsx! { Shell { view, send: move |_| {} } }
-}
-
-fn render(view: AppView) -> String {
-    let mut dom = VirtualDom::new_with_props(Wrap, WrapProps { view });
-    dom.rebuild_in_place();
-    dioxus_ssr::render(&dom)
-}
+use super::tests::render;
 
 fn coach(step: Step, cue: &str, countdown: Option<u32>, done: u32, planned: u32) -> CoachView {
     CoachView {
