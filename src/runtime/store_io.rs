@@ -146,6 +146,8 @@ pub async fn run(
             while jobs.recv().await.is_some() {}
             return;
         }
+        // Cancelled: the process is shutting down (e.g. another app holds the database).
+        Err(e) if e.is_cancelled() => return,
         Err(e) => {
             tracing::error!("the store task failed to start: {e}");
             return;
