@@ -31,6 +31,20 @@ function check(ok, what) {
   if (!ok) failures += 1;
 }
 
+// The Session screen shows how the last session ended or the start; leaves the
+// former and waits (a few seconds at most) for the start. Returns its Start button.
+async function toStart(page) {
+  const start = page.getByRole('button', { name: /^Start · / });
+  for (let i = 0; i < 40 && !(await start.count()); i += 1) {
+    for (const name of ['Another session', 'New session (only once the pain has gone)']) {
+      const b = page.getByRole('button', { name });
+      if (await b.count()) await b.first().click();
+    }
+    await page.waitForTimeout(250);
+  }
+  return start;
+}
+
 async function axeCheck(page, state, sizes = SIZES) {
   for (const size of sizes) {
     await page.setViewportSize(size);
@@ -175,9 +189,7 @@ try {
   await page.setViewportSize(PHONE);
   await nav(page, 'Session');
   // One hub for every tab: the session screen may still show how the last session ended.
-  for (const name of ['Another session', 'New session (only once the pain has gone)']) {
-    if (await page.getByRole('button', { name }).count()) await page.getByRole('button', { name }).click();
-  }
+  await toStart(page);
   const sideLine = page.locator('.side-line strong');
   if ((await sideLine.innerText()) !== 'Left foot') await page.getByRole('button', { name: 'Change to the left foot' }).click();
   await page.locator('.side-line strong', { hasText: 'Left foot' }).waitFor();
@@ -322,10 +334,7 @@ try {
   // Sharp pain: stop, spoken; Today says rest and the red flags, and no nudge to exercise.
   await page.setViewportSize(PHONE);
   await nav(page, 'Session');
-  for (const name of ['Another session', 'New session (only once the pain has gone)']) {
-    if (await page.getByRole('button', { name }).count()) await page.getByRole('button', { name }).click();
-  }
-  await page.getByRole('button', { name: /^Start · / }).click();
+  await (await toStart(page)).click();
   await page.locator('main.focus').waitFor();
   await page.waitForTimeout(1500);
   await page.getByRole('button', { name: 'Sharp pain' }).click();
